@@ -1,0 +1,58 @@
+using Herald.AspNetCore.Http;
+using Herald.AspNetCore.Transports;
+using Herald.Core;
+using Herald.Core.Auth;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.AspNetCore;
+
+/// <summary>Maps Herald's endpoints. Call <c>app.UseCors()</c> before it for cross-origin HTTP API calls.</summary>
+public static class HeraldEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps <c>/ws</c>, <c>/api/…</c>, <c>/health</c>, <c>/ready</c> and <c>/metrics</c>.</summary>
+    public static IEndpointRouteBuilder MapHerald(this IEndpointRouteBuilder endpoints)
+    {
+        var transport = endpoints.ServiceProvider.GetRequiredService<WebSocketTransport>();
+        endpoints.Map("/ws", transport.HandleAsync).ExcludeFromDescription();
+
+        endpoints.MapGet("/health", ServerEndpoints.Health).WithTags("Server").WithSummary("Liveness: the process is up.");
+        endpoints.MapGet("/ready", ServerEndpoints.ReadyAsync).WithTags("Server").WithSummary("Readiness: storage and broker reachable.");
+        endpoints.MapGet("/metrics", ServerEndpoints.Metrics).WithTags("Server").WithSummary("Prometheus text format.");
+
+        var api = endpoints.MapGroup("/api").RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).WithTags("API");
+        api.MapPost("/publish", PublishEndpoints.PublishAsync)
+            .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Publish))
+            .Accepts<PublishBody>("application/json")
+            .Produces<PublishEndpoints.PublishResponse>()
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415)
+            .WithSummary("Publish one event into a channel (API key, scope publish).");
+        api.MapPost("/broadcast", PublishEndpoints.BroadcastAsync)
+            .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Publish))
+            .Accepts<BroadcastBody>("application/json")
+            .Produces<PublishEndpoints.BroadcastResponse>()
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415)
+            .WithSummary("Publish one event into many channels (API key, scope publish).");
+        api.MapGet("/channels", (Node node, string? prefix) => ServerEndpoints.Channels(node, prefix))
+            .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
+            .ProducesProblem(401).ProducesProblem(403)
+            .WithSummary("Channels with subscribers on this node (API key, scope admin).");
+        api.MapGet("/stats", (Node node) => ServerEndpoints.Stats(node))
+            .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
+            .ProducesProblem(401).ProducesProblem(403)
+            .WithSummary("Connections, users, channels, subscriptions, messages in and out, dropped (API key, scope admin).");
+        api.MapPost("/users/{id}/disconnect", ServerEndpoints.DisconnectUser)
+            .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
+            .ProducesProblem(401).ProducesProblem(403)
+            .WithSummary("Disconnect every connection of a user with code 3504 (API key, scope admin).");
+        return endpoints;
+    }
+
+    /// <summary>The body of <c>POST /api/publish</c>, for the OpenAPI document.</summary>
+    public sealed record PublishBody(string Channel, string Type, object Data, Dictionary<string, string>? Tags, string? Key);
+
+    /// <summary>The body of <c>POST /api/broadcast</c>, for the OpenAPI document.</summary>
+    public sealed record BroadcastBody(string[] Channels, string Type, object Data, Dictionary<string, string>? Tags, string? Key);
+}

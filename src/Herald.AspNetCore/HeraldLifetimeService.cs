@@ -1,0 +1,26 @@
+using Herald.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Herald.AspNetCore;
+
+/// <summary>
+/// Starts the node with the host and, on shutdown (SIGTERM, Ctrl+C), disconnects every client
+/// with 3001 before the web server stops (F-RUN-4): <see cref="StoppingAsync"/> runs before any
+/// hosted service's <c>StopAsync</c>, so Kestrel is still writing while clients are told to leave.
+/// </summary>
+internal sealed class HeraldLifetimeService(Node node, IOptions<HeraldOptions> options) : IHostedLifecycleService
+{
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => node.StartAsync(cancellationToken);
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) =>
+        node.ShutdownAsync(TimeSpan.FromSeconds(options.Value.ShutdownTimeoutSeconds));
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

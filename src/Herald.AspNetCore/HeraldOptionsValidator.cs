@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text;
+using Herald.Core;
+using Herald.Core.Auth;
+using Herald.Core.Channels;
+using Microsoft.Extensions.Options;
+
+namespace Herald.AspNetCore;
+
+/// <summary>Validates <see cref="HeraldOptions"/> at start; every message names the setting at fault (F-RUN-2).</summary>
+public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HeraldOptions options)
+    {
+        var errors = new List<string>();
+        var auth = options.Auth;
+        if (string.IsNullOrEmpty(auth.JwtSecret) && string.IsNullOrEmpty(auth.JwtPublicKeyFile))
+        {
+            errors.Add("Herald:Auth: set Herald:Auth:JwtSecret (HS256) or Herald:Auth:JwtPublicKeyFile (RS256) so that user tokens can be checked.");
+        }
+        if (!string.IsNullOrEmpty(auth.JwtSecret) && Encoding.UTF8.GetByteCount(auth.JwtSecret) < AuthOptions.MinSecretBytes)
+        {
+            errors.Add($"Herald:Auth:JwtSecret must be at least {AuthOptions.MinSecretBytes} bytes long.");
+        }
+        if (!string.IsNullOrEmpty(auth.JwtPublicKeyFile))
+        {
+            if (!File.Exists(auth.JwtPublicKeyFile))
+            {
+                errors.Add($"Herald:Auth:JwtPublicKeyFile: the file '{auth.JwtPublicKeyFile}' does not exist.");
+            }
+            else
+            {
+                try
+                {
+                    using var rsa = RSA.Create();
+                    rsa.ImportFromPem(File.ReadAllText(auth.JwtPublicKeyFile));
+                }
+                catch (Exception ex) when (ex is ArgumentException or CryptographicException or IOException)
+                {
+                    errors.Add($"Herald:Auth:JwtPublicKeyFile: '{auth.JwtPublicKeyFile}' does not hold an RSA public key in PEM format.");
+                }
+            }
+        }
+        if (auth.ClockSkewSeconds is < 0 or > 300)
+        {
+            errors.Add("Herald:Auth:ClockSkewSeconds must be between 0 and 300.");
+        }
+        var keyNames = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < auth.ApiKeys.Count; i++)
+        {
+            var key = auth.ApiKeys[i];
+            var at = $"Herald:Auth:ApiKeys:{i}";
+            if (string.IsNullOrWhiteSpace(key.Name))
+            {
+                errors.Add($"{at}:Name is required.");
+            }
+            else if (!keyNames.Add(key.Name))
+            {
+                errors.Add($"{at}:Name '{key.Name}' is used by two keys.");
+            }
+            if (string.IsNullOrEmpty(key.Key) || key.Key.Length < 16)
+            {
+                errors.Add($"{at}:Key must be at least 16 characters long.");
+            }
+            if (key.Scopes.Count == 0)
+            {
+                errors.Add($"{at}:Scopes must list at least one of publish, operations, admin.");
+            }
+            foreach (var scope in key.Scopes)
+            {
+                if (!ApiKeyScopes.TryParse(scope, out _))
+                {
+                    errors.Add($"{at}:Scopes: '{scope}' is not a scope (publish, operations, admin).");
+                }
+            }
+        }
+        for (var i = 0; i < options.AllowedOrigins.Count; i++)
+        {
+            var origin = options.AllowedOrigins[i];
+            if (origin != "*" && (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.PathAndQuery.Length > 1))
+            {
+                errors.Add($"Herald:AllowedOrigins:{i}: '{origin}' is not an origin such as https://app.example.com (or *).");
+            }
+        }
+        var limits = options.Limits;
+        Range(errors, "Herald:Limits:MaxFrameBytes", limits.MaxFrameBytes, 1024, 16 * 1024 * 1024);
+        Range(errors, "Herald:Limits:MaxSubscriptionsPerConnection", limits.MaxSubscriptionsPerConnection, 1, 100_000);
+        Range(errors, "Herald:Limits:MaxChannelNameLength", limits.MaxChannelNameLength, 8, 4096);
+        Range(errors, "Herald:Limits:MaxConnectionsPerUser", limits.MaxConnectionsPerUser, 1, 1_000_000);
+        Range(errors, "Herald:Limits:MaxMessagesPerSecond", limits.MaxMessagesPerSecond, 1, 1_000_000);
+        Range(errors, "Herald:Limits:MessageBurst", limits.MessageBurst, 1, 1_000_000);
+        Range(errors, "Herald:Limits:HandshakeTimeoutSeconds", limits.HandshakeTimeoutSeconds, 1, 3600);
+        Range(errors, "Herald:Limits:MaxSendQueueBytes", limits.MaxSendQueueBytes, 1024, 1024 * 1024 * 1024);
+        Range(errors, "Herald:Limits:MaxSendQueueMessages", limits.MaxSendQueueMessages, 1, 10_000_000);
+        Range(errors, "Herald:Limits:WriteTimeoutSeconds", limits.WriteTimeoutSeconds, 1, 3600);
+        Range(errors, "Herald:Limits:MaxPublishBytes", limits.MaxPublishBytes, 1024, 64 * 1024 * 1024);
+        if (options.Heartbeat.IntervalSeconds is <= 0 or > 3600)
+        {
+            errors.Add("Herald:Heartbeat:IntervalSeconds must be greater than 0 and at most 3600.");
+        }
+        if (options.Heartbeat.TimeoutSeconds is <= 0 or > 3600)
+        {
+            errors.Add("Herald:Heartbeat:TimeoutSeconds must be greater than 0 and at most 3600.");
+        }
+        Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
+        foreach (var (ns, nsOptions) in options.Namespaces)
+        {
+            if (!ChannelName.TryParse(ns + ":x", 4096, out var parsed, out _) || parsed.Namespace != ns)
+            {
+                errors.Add($"Herald:Namespaces:{ns}: a namespace name may only contain a-z, 0-9, '_' and '-'.");
+            }
+            if (!Enum.IsDefined(nsOptions.Scope))
+            {
+                errors.Add($"Herald:Namespaces:{ns}:Scope must be one of Org, User, Public, Grant.");
+            }
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Range(List<string> errors, string setting, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{setting} must be between {min} and {max} (was {value}).");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Herald.AspNetCore.Transports;
+using Herald.Core;
+using Herald.Core.Brokers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
+
+namespace Herald.AspNetCore;
+
+/// <summary>Registers Herald in any ASP.NET Core application.</summary>
+public static class HeraldServiceCollectionExtensions
+{
+    /// <summary>The CORS policy name used by Herald's HTTP endpoints.</summary>
+    public const string CorsPolicy = "Herald";
+
+    /// <summary>
+    /// Adds the Herald node, its transports and HTTP API services. Options bind from the
+    /// <c>Herald</c> section when <paramref name="configure"/> does not set them, and are
+    /// validated at start. The broker defaults to <see cref="MemoryBroker"/>; register another
+    /// <see cref="IBroker"/> before calling this to scale out.
+    /// </summary>
+    public static IServiceCollection AddHerald(this IServiceCollection services, Action<HeraldOptions>? configure = null)
+    {
+        var builder = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.SectionName);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldOptionsValidator>());
+        services.TryAddSingleton<IBroker, MemoryBroker>();
+        services.TryAddSingleton(sp => new HeraldMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new Node(
+            sp.GetRequiredService<IOptions<HeraldOptions>>().Value,
+            sp.GetRequiredService<IBroker>(),
+            sp.GetRequiredService<HeraldMetrics>(),
+            sp.GetRequiredService<ILogger<Node>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<OriginPolicy>();
+        services.TryAddSingleton<WebSocketTransport>();
+        services.AddHostedService<HeraldLifetimeService>();
+        services.AddProblemDetails();
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
+            .Configure<OriginPolicy>((cors, origins) => cors.AddPolicy(CorsPolicy, policy => policy
+                .SetIsOriginAllowed(origins.IsListed)
+                .AllowAnyHeader()
+                .AllowAnyMethod()
+                .AllowCredentials()));
+        services.AddOptions<HostOptions>()
+            .Configure<IOptions<HeraldOptions>>((host, herald) =>
+                host.ShutdownTimeout = TimeSpan.FromSeconds(herald.Value.ShutdownTimeoutSeconds + 5));
+        return services;
+    }
+}

@@ -1,0 +1,37 @@
+using Herald.Core;
+using Microsoft.AspNetCore.Http;
+
+namespace Herald.AspNetCore;
+
+/// <summary>Problem-details answers (RFC 9457) of the HTTP API; the Herald error code, when there is one, is in <c>code</c>.</summary>
+public static class HttpProblems
+{
+    public static IResult Result(int status, string detail, HeraldErrorCode? code = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: Title(status),
+            extensions: code is { } c ? new Dictionary<string, object?> { ["code"] = (int)c } : null);
+
+    /// <summary>Maps a Herald error to its HTTP status: 403 for scoping, 404 for unknown namespaces, 400 otherwise.</summary>
+    public static IResult From(HeraldError error) => Result(error.Code switch
+    {
+        HeraldErrorCode.Unauthorized or HeraldErrorCode.TokenExpired => StatusCodes.Status401Unauthorized,
+        HeraldErrorCode.PermissionDenied => StatusCodes.Status403Forbidden,
+        HeraldErrorCode.NotAvailable => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status400BadRequest,
+    }, error.Message, error.Code);
+
+    /// <summary>Writes a problem directly (outside endpoint results, e.g. before a WebSocket upgrade).</summary>
+    public static Task Write(HttpContext context, int status, string detail) => Result(status, detail).ExecuteAsync(context);
+
+    private static string Title(int status) => status switch
+    {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+}

@@ -1,0 +1,335 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Herald.AspNetCore.Internal;
+using Herald.Core;
+using Herald.Core.Auth;
+using Herald.Core.Channels;
+using Herald.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.AspNetCore.Transports;
+
+/// <summary>
+/// The native protocol over WebSocket at <c>/ws</c> (F-PR-1). One instance serves all connections;
+/// each connection runs a reader (frames → <see cref="NativeCodec"/> → <see cref="Client"/>) and a
+/// writer (drains the client's outbox, coalescing queued frames into one write).
+/// </summary>
+public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<WebSocketTransport> logger)
+{
+    /// <summary>The transport name in stats.</summary>
+    public const string Name = "websocket";
+
+    private const int InitialReceiveBuffer = 4096;
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>Handles one request to the endpoint.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (node.IsShuttingDown)
+        {
+            await HttpProblems.Write(context, StatusCodes.Status503ServiceUnavailable, "server is shutting down").ConfigureAwait(false);
+            return;
+        }
+        if (!origins.IsAllowed(context))
+        {
+            logger.OriginRefused(context.Request.Headers.Origin.ToString(), context.Request.Path);
+            await HttpProblems.Write(context, StatusCodes.Status403Forbidden, "origin not allowed").ConfigureAwait(false);
+            return;
+        }
+        if (WebSocketHandshake.Check(context) is { } problem)
+        {
+            await HttpProblems.Write(context, StatusCodes.Status400BadRequest, problem).ConfigureAwait(false);
+            return;
+        }
+        var token = HttpAuthentication.GetBearerToken(context) ?? context.Request.Query["token"].ToString();
+        TokenResult? auth = string.IsNullOrEmpty(token) ? null : await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
+
+        var stream = new CoalescingStream(await WebSocketHandshake.AcceptAsync(context).ConfigureAwait(false));
+        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        {
+            IsServer = true,
+            KeepAliveInterval = TimeSpan.Zero,
+        });
+        var client = node.CreateClient(Name, NativePublicationEncoder.Instance, NativeCodec.Ping);
+        try
+        {
+            if (auth is { } result)
+            {
+                Connect(client, result, id: null);
+            }
+            var writer = WriteLoopAsync(socket, stream, client);
+            var reader = ReadLoopAsync(socket, client, context.RequestAborted);
+            var first = await Task.WhenAny(reader, writer).ConfigureAwait(false);
+            if (first == reader)
+            {
+                // The peer closed (or the socket failed): stop the writer, which answers the close.
+                client.Close();
+                await WaitOrAbort(writer, socket).ConfigureAwait(false);
+            }
+            else
+            {
+                // The server disconnected the client: give the peer a moment to answer the close frame.
+                await WaitOrAbort(reader, socket).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.ClientFailed(ex, client.Id);
+        }
+        finally
+        {
+            client.Close();
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitOrAbort(Task task, WebSocket socket)
+    {
+        if (await Task.WhenAny(task, Task.Delay(CloseGrace)).ConfigureAwait(false) != task)
+        {
+            socket.Abort();
+        }
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ReadLoopAsync(WebSocket socket, Client client, CancellationToken aborted)
+    {
+        var max = node.Options.Limits.MaxFrameBytes;
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        var count = 0;
+        var oversized = false;
+        try
+        {
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    if (buffer.Length >= max)
+                    {
+                        // Too large: keep reading into the same buffer only to discard the rest.
+                        oversized = true;
+                        count = 0;
+                    }
+                    else
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max));
+                        buffer.AsSpan(0, count).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+                var result = await socket.ReceiveAsync(buffer.AsMemory(count, Math.Min(buffer.Length, max) - count), aborted).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+                count += result.Count;
+                if (count > max)
+                {
+                    oversized = true;
+                    count = 0;
+                }
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+                var length = count;
+                count = 0;
+                if (client.DisconnectCode is not null)
+                {
+                    continue;
+                }
+                if (!client.OnMessageReceived())
+                {
+                    continue;
+                }
+                if (oversized)
+                {
+                    oversized = false;
+                    Reply(client, null, new HeraldError(HeraldErrorCode.MessageTooLarge, $"frame is larger than {max} bytes and was discarded"));
+                    continue;
+                }
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    Reply(client, null, new HeraldError(HeraldErrorCode.BinaryNotSupported, "binary frames are not supported: send JSON text frames"));
+                    continue;
+                }
+                logger.FrameReceived(client.Id, length);
+                await HandleFrameAsync(client, buffer.AsMemory(0, length)).ConfigureAwait(false);
+                if (buffer.Length > InitialReceiveBuffer)
+                {
+                    // Do not keep a large buffer for an idle connection.
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            logger.ConnectionEnded(client.Id, ex.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async ValueTask HandleFrameAsync(Client client, ReadOnlyMemory<byte> frame)
+    {
+        if (!NativeCodec.TryParse(frame, out var request, out var error))
+        {
+            Reply(client, request.Id, error);
+            return;
+        }
+        if (client.Principal is null && request.Type is not (NativeMessageType.Connect or NativeMessageType.Ping or NativeMessageType.Pong))
+        {
+            Reply(client, request.Id, new HeraldError(HeraldErrorCode.Unauthorized, "connection is not authenticated: send 'connect' with a token first"));
+            return;
+        }
+        switch (request.Type)
+        {
+            case NativeMessageType.Connect:
+                if (client.Principal is not null)
+                {
+                    Reply(client, request.Id, new HeraldError(HeraldErrorCode.AlreadyConnected, "connection is already authenticated"));
+                    return;
+                }
+                Connect(client, await node.Tokens.ValidateAsync(request.Token).ConfigureAwait(false), request.Id);
+                return;
+            case NativeMessageType.Ping:
+                client.Send(NativeCodec.Pong(request.Id));
+                return;
+            case NativeMessageType.Pong:
+                client.OnActivity();
+                return;
+            case NativeMessageType.Subscribe:
+            {
+                var filter = TagFilter.Create(request.Filters, out var filterError);
+                if (filterError is not null)
+                {
+                    Reply(client, request.Id, HeraldError.BadRequest(filterError));
+                    return;
+                }
+                var result = await client.SubscribeAsync(request.Channel, filter).ConfigureAwait(false);
+                Answer(client, request, result, "subscribed");
+                return;
+            }
+            case NativeMessageType.Unsubscribe:
+                Answer(client, request, client.Unsubscribe(request.Channel), "unsubscribed");
+                return;
+            case NativeMessageType.UpdateFilter:
+            {
+                var filter = TagFilter.Create(request.Filters, out var filterError);
+                Answer(client, request, filterError is null ? client.UpdateFilter(request.Channel, filter) : HeraldError.BadRequest(filterError), "filter_updated");
+                return;
+            }
+            case NativeMessageType.Publish:
+            {
+                var publish = new PublishRequest(request.Channel, request.PublicationType, request.Data.ToArray(), request.Tags, request.Key);
+                var (publication, publishError) = await client.PublishAsync(publish).ConfigureAwait(false);
+                if (publishError is { } e)
+                {
+                    Reply(client, request.Id, e);
+                }
+                else
+                {
+                    client.Send(NativeCodec.Published(request.Id, publication!));
+                }
+                return;
+            }
+        }
+    }
+
+    private void Answer(Client client, NativeRequest request, HeraldError? error, string type)
+    {
+        if (error is { } e)
+        {
+            Reply(client, request.Id, e);
+        }
+        else
+        {
+            client.Send(NativeCodec.ChannelReply(type, request.Id, request.Channel!));
+        }
+    }
+
+    private void Reply(Client client, byte[]? id, HeraldError error)
+    {
+        logger.RequestFailed(client.Id, (int)error.Code, error.Message);
+        client.Send(NativeCodec.Error(id, error));
+    }
+
+    private void Connect(Client client, TokenResult result, byte[]? id)
+    {
+        if (!result.IsValid)
+        {
+            Reply(client, id, new HeraldError(result.Error, result.Message));
+            logger.Refused(client.Id, result.Message);
+            client.Disconnect(result.Error == HeraldErrorCode.TokenExpired ? DisconnectCode.TokenExpired : DisconnectCode.InvalidToken);
+            return;
+        }
+        var principal = result.Principal!;
+        if (client.Authenticate(principal) is { } code)
+        {
+            client.Disconnect(code);
+            return;
+        }
+        var heartbeat = node.Options.Heartbeat;
+        client.Send(NativeCodec.Connected(id, client.Id, principal.UserId, principal.OrgId, heartbeat.IntervalSeconds, heartbeat.TimeoutSeconds));
+    }
+
+    private async Task WriteLoopAsync(WebSocket socket, CoalescingStream stream, Client client)
+    {
+        var outbox = client.Outbox;
+        var writeTimeout = TimeSpan.FromSeconds(node.Options.Limits.WriteTimeoutSeconds);
+        using var timeout = new CancellationTokenSource();
+        try
+        {
+            while (await outbox.WaitToReadAsync().ConfigureAwait(false))
+            {
+                if (!outbox.TryDequeue(out var frame))
+                {
+                    continue;
+                }
+                timeout.CancelAfter(writeTimeout);
+                while (true)
+                {
+                    var more = outbox.TryDequeue(out var next);
+                    stream.Coalesce = more;
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
+                    if (!more)
+                    {
+                        break;
+                    }
+                    frame = next;
+                }
+                if (!timeout.TryReset())
+                {
+                    return;
+                }
+            }
+            stream.Coalesce = false;
+            timeout.CancelAfter(writeTimeout);
+            if (client.DisconnectCode is { } code && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.SendAsync(NativeCodec.Disconnect(code), WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
+                await socket.CloseOutputAsync((WebSocketCloseStatus)(int)code, HeraldCodes.Reason(code), timeout.Token).ConfigureAwait(false);
+            }
+            else if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            logger.ConnectionEnded(client.Id, ex.Message);
+            socket.Abort();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Herald.Core.Channels;
+
+namespace Herald.Core.Auth;
+
+/// <summary>The scoping rules of F-AU-3, in one place for every transport and the HTTP API.</summary>
+public static class ChannelAuthorizer
+{
+    /// <summary>True when the principal may read (subscribe, history, presence) the channel.</summary>
+    public static bool CanRead(HeraldPrincipal principal, ChannelName channel, NamespaceOptions options) => options.Scope switch
+    {
+        ChannelScope.Org => channel.FirstSegment.SequenceEqual(principal.OrgId),
+        ChannelScope.User => channel.FirstSegment.SequenceEqual(principal.UserId),
+        ChannelScope.Public => true,
+        ChannelScope.Grant => IsGranted(principal.Channels, channel.Value),
+        _ => false,
+    };
+
+    /// <summary>True when a grant list names the channel exactly or by a prefix ending in <c>*</c>.</summary>
+    public static bool IsGranted(IReadOnlyList<string> grants, string channel)
+    {
+        foreach (var grant in grants)
+        {
+            if (grant.EndsWith('*')
+                ? channel.StartsWith(grant.AsSpan(0, grant.Length - 1), StringComparison.Ordinal)
+                : string.Equals(grant, channel, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

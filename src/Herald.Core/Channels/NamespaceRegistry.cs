@@ -1,0 +1,56 @@
+using System.Collections.Frozen;
+
+namespace Herald.Core.Channels;
+
+/// <summary>Resolves a channel name to its namespace's options. Immutable after start; thread-safe.</summary>
+public sealed class NamespaceRegistry
+{
+    /// <summary>The namespaces the standalone server ships, all organisation-scoped except <c>user</c>.</summary>
+    public static readonly IReadOnlyList<string> ShippedNamespaces =
+    [
+        "org", "user", "workspace", "task", "operation", "connection", "service", "build", "deploy",
+        "logs", "metrics", "executions", "workflows", "approvals",
+    ];
+
+    private readonly FrozenDictionary<string, NamespaceOptions> _namespaces;
+
+    public NamespaceRegistry(IReadOnlyDictionary<string, NamespaceOptions> namespaces)
+    {
+        _namespaces = namespaces.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The configured namespaces.</summary>
+    public IReadOnlyDictionary<string, NamespaceOptions> Namespaces => _namespaces;
+
+    /// <summary>The shipped namespaces with their default options.</summary>
+    public static Dictionary<string, NamespaceOptions> CreateDefaults()
+    {
+        var result = new Dictionary<string, NamespaceOptions>(StringComparer.Ordinal);
+        foreach (var name in ShippedNamespaces)
+        {
+            result[name] = new NamespaceOptions { Scope = name == "user" ? ChannelScope.User : ChannelScope.Org };
+        }
+        return result;
+    }
+
+    public bool TryGet(string @namespace, out NamespaceOptions options) =>
+        _namespaces.TryGetValue(@namespace, out options!);
+
+    /// <summary>
+    /// Parses a channel name and finds its namespace. Returns <c>null</c> on success, otherwise
+    /// the error to answer with.
+    /// </summary>
+    public HeraldError? Resolve(string? channel, int maxLength, out ChannelName name, out NamespaceOptions options)
+    {
+        options = null!;
+        if (!ChannelName.TryParse(channel, maxLength, out name, out var error))
+        {
+            return new HeraldError(HeraldErrorCode.InvalidChannel, error);
+        }
+        if (!_namespaces.TryGetValue(name.Namespace, out options!))
+        {
+            return new HeraldError(HeraldErrorCode.UnknownNamespace, $"namespace '{name.Namespace}' is not configured");
+        }
+        return null;
+    }
+}

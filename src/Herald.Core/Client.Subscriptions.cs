@@ -1,0 +1,136 @@
+using Herald.Core.Internal;
+using Herald.Core.Auth;
+using Herald.Core.Channels;
+
+namespace Herald.Core;
+
+public sealed partial class Client
+{
+    private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+
+    /// <summary>The channels this client is subscribed to.</summary>
+    public IReadOnlyCollection<string> Channels
+    {
+        get
+        {
+            lock (_subscriptions)
+            {
+                return [.. _subscriptions.Keys];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Subscribes to a channel (F-PR-1 <c>subscribe</c>): checks the name, the namespace, the scope
+    /// and the per-connection limit, then starts delivery. Returns null on success or the error to answer.
+    /// </summary>
+    public async ValueTask<HeraldError?> SubscribeAsync(string? channel, TagFilter? filter, CancellationToken cancellationToken = default)
+    {
+        if (Authorize(channel, out var name, out _) is { } error)
+        {
+            return error;
+        }
+        Subscription subscription;
+        lock (_subscriptions)
+        {
+            if (_subscriptions.ContainsKey(name.Value))
+            {
+                return new HeraldError(HeraldErrorCode.AlreadySubscribed, $"already subscribed to '{name.Value}'");
+            }
+            if (_subscriptions.Count >= _node.Options.Limits.MaxSubscriptionsPerConnection)
+            {
+                return new HeraldError(HeraldErrorCode.LimitExceeded, $"at most {_node.Options.Limits.MaxSubscriptionsPerConnection} subscriptions per connection");
+            }
+            subscription = new Subscription(this, name, filter);
+            _subscriptions.Add(name.Value, subscription);
+        }
+        await _node.AddSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
+        if (IsClosed || _disconnectCode != 0)
+        {
+            // Disconnected while subscribing: make sure the node does not keep the subscription.
+            _node.RemoveSubscription(subscription);
+        }
+        _node.Logger.Subscribed(Id, name.Value);
+        return null;
+    }
+
+    /// <summary>Stops delivery of a channel (<c>unsubscribe</c>).</summary>
+    public HeraldError? Unsubscribe(string? channel)
+    {
+        if (!ChannelName.TryParse(channel, _node.Options.Limits.MaxChannelNameLength, out var name, out var parseError))
+        {
+            return new HeraldError(HeraldErrorCode.InvalidChannel, parseError);
+        }
+        Subscription? subscription;
+        lock (_subscriptions)
+        {
+            if (!_subscriptions.Remove(name.Value, out subscription))
+            {
+                return new HeraldError(HeraldErrorCode.NotSubscribed, $"not subscribed to '{name.Value}'");
+            }
+        }
+        _node.RemoveSubscription(subscription);
+        return null;
+    }
+
+    /// <summary>Replaces the filter of an existing subscription (<c>update_filter</c>); null clears it.</summary>
+    public HeraldError? UpdateFilter(string? channel, TagFilter? filter)
+    {
+        if (!ChannelName.TryParse(channel, _node.Options.Limits.MaxChannelNameLength, out var name, out var parseError))
+        {
+            return new HeraldError(HeraldErrorCode.InvalidChannel, parseError);
+        }
+        lock (_subscriptions)
+        {
+            if (!_subscriptions.TryGetValue(name.Value, out var subscription))
+            {
+                return new HeraldError(HeraldErrorCode.NotSubscribed, $"not subscribed to '{name.Value}'");
+            }
+            subscription.Filter = filter;
+        }
+        return null;
+    }
+
+    /// <summary>Publishes from the connection (<c>publish</c>), where the namespace allows clients to.</summary>
+    public async ValueTask<(Publication? Publication, HeraldError? Error)> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        if (Authorize(request.Channel, out _, out var options) is { } error)
+        {
+            return (null, error);
+        }
+        if (!options.AllowPublish)
+        {
+            return (null, new HeraldError(HeraldErrorCode.NotAvailable, "clients may not publish into this namespace"));
+        }
+        return await _node.PublishAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks that the authenticated user may read the channel.</summary>
+    public HeraldError? Authorize(string? channel, out ChannelName name, out NamespaceOptions options)
+    {
+        if (_node.Namespaces.Resolve(channel, _node.Options.Limits.MaxChannelNameLength, out name, out options) is { } error)
+        {
+            return error;
+        }
+        if (Principal is null)
+        {
+            return new HeraldError(HeraldErrorCode.Unauthorized, "connection is not authenticated: send 'connect' with a token first");
+        }
+        if (!ChannelAuthorizer.CanRead(Principal, name, options))
+        {
+            return new HeraldError(HeraldErrorCode.PermissionDenied, $"permission denied for channel '{name.Value}'");
+        }
+        return null;
+    }
+
+    /// <summary>Removes every subscription (on disconnect).</summary>
+    internal Subscription[] TakeSubscriptions()
+    {
+        lock (_subscriptions)
+        {
+            var all = _subscriptions.Values.ToArray();
+            _subscriptions.Clear();
+            return all;
+        }
+    }
+}

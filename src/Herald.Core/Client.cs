@@ -1,0 +1,190 @@
+using Herald.Core.Auth;
+using Herald.Core.Internal;
+
+namespace Herald.Core;
+
+/// <summary>
+/// One connection, whatever its transport: its user, its subscriptions, its bounded send queue,
+/// its heartbeat and rate-limit state. The transport reads frames, decodes them with its codec
+/// and calls the request methods (one at a time, from its reader); it drains <see cref="Outbox"/>
+/// from its single writer. Anything may call <see cref="Send"/> and <see cref="Disconnect"/>
+/// concurrently.
+/// </summary>
+public sealed partial class Client
+{
+    private readonly Node _node;
+    private TokenBucket _rate;
+    private long _lastActivity;
+    private long _lastPingSent;
+    private int _disconnectCode;
+    private int _closed;
+    private readonly TaskCompletionSource _closedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal Client(Node node, string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame)
+    {
+        _node = node;
+        Transport = transport;
+        Encoder = encoder;
+        PingFrame = pingFrame;
+        Id = Guid.CreateVersion7().ToString("N");
+        var limits = node.Options.Limits;
+        Outbox = new Outbox(limits.MaxSendQueueBytes, limits.MaxSendQueueMessages);
+        var now = node.Time.GetTimestamp();
+        CreatedAt = now;
+        _lastActivity = now;
+        _lastPingSent = now;
+        _rate = new TokenBucket(limits.MaxMessagesPerSecond, limits.MessageBurst, now, node.Time.TimestampFrequency);
+    }
+
+    /// <summary>Unique id of the connection.</summary>
+    public string Id { get; }
+
+    /// <summary>The transport's name, for stats (<c>websocket</c>, <c>socketio</c>, <c>sse</c>).</summary>
+    public string Transport { get; }
+
+    /// <summary>The encoder whose frames this connection receives.</summary>
+    public PublicationEncoder Encoder { get; }
+
+    /// <summary>The frame the heartbeat sends; empty when the transport runs its own heartbeat.</summary>
+    public ReadOnlyMemory<byte> PingFrame { get; }
+
+    /// <summary>The user, once authenticated.</summary>
+    public HeraldPrincipal? Principal { get; private set; }
+
+    /// <summary>Frames waiting to be written.</summary>
+    public Outbox Outbox { get; }
+
+    internal long CreatedAt { get; }
+
+    /// <summary>Why the server disconnected this client, once it has; null while open or when the peer closed.</summary>
+    public DisconnectCode? DisconnectCode => _disconnectCode == 0 ? null : (DisconnectCode)_disconnectCode;
+
+    /// <summary>True once the connection is disconnected or closed.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Completes when the connection has been removed from the node.</summary>
+    public Task Closed => _closedSource.Task;
+
+    /// <summary>
+    /// Binds the connection to a user. Fails with a disconnect code when the user has too many connections.
+    /// </summary>
+    public DisconnectCode? Authenticate(HeraldPrincipal principal)
+    {
+        if (Principal is not null)
+        {
+            throw new InvalidOperationException("The client is already authenticated.");
+        }
+        if (!_node.Connections.TryAddUser(this, principal.UserId))
+        {
+            return Core.DisconnectCode.ConnectionLimit;
+        }
+        Principal = principal;
+        return null;
+    }
+
+    /// <summary>
+    /// Records an inbound message for the heartbeat and the rate limit. Returns false when the
+    /// connection exceeded its message rate: it has then been disconnected with 3011.
+    /// </summary>
+    public bool OnMessageReceived()
+    {
+        var now = _node.Time.GetTimestamp();
+        Volatile.Write(ref _lastActivity, now);
+        _node.Metrics.MessageIn();
+        if (_rate.TryTake(now))
+        {
+            return true;
+        }
+        Disconnect(Core.DisconnectCode.TooManyRequests);
+        return false;
+    }
+
+    /// <summary>Records life from the peer (a pong, a transport-level ping) without counting a request.</summary>
+    public void OnActivity() => Volatile.Write(ref _lastActivity, _node.Time.GetTimestamp());
+
+    /// <summary>
+    /// Queues a frame. When the send queue is full the client is cut off as a slow consumer
+    /// (3008) and false is returned; other clients are never affected.
+    /// </summary>
+    public bool Send(ReadOnlyMemory<byte> frame)
+    {
+        if (Outbox.TryEnqueue(frame))
+        {
+            return true;
+        }
+        if (!IsClosed && _disconnectCode == 0)
+        {
+            _node.Metrics.DroppedMessage();
+            Disconnect(Core.DisconnectCode.SlowConsumer);
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Disconnects the client with a code. Idempotent: the first code wins. Pending frames are
+    /// still written (so a shutdown flushes them) except for a slow consumer, whose queue is dropped.
+    /// The transport then writes the <c>disconnect</c> frame and closes with the code.
+    /// </summary>
+    public void Disconnect(DisconnectCode code)
+    {
+        if (Interlocked.CompareExchange(ref _disconnectCode, (int)code, 0) != 0 || IsClosed)
+        {
+            return;
+        }
+        if (code == Core.DisconnectCode.SlowConsumer)
+        {
+            _node.Metrics.SlowConsumer();
+            Outbox.Complete();
+            Outbox.Clear();
+        }
+        else
+        {
+            Outbox.Complete();
+        }
+        _node.Logger.Disconnected(Id, (int)code, HeraldCodes.Reason(code));
+        _node.Detach(this);
+    }
+
+    /// <summary>The transport is done with the connection (peer closed, or after a disconnect). Idempotent.</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+        Outbox.Complete();
+        _node.Detach(this);
+        _node.Connections.Remove(this);
+        _closedSource.TrySetResult();
+    }
+
+    /// <summary>Called by the node's heartbeat loop.</summary>
+    internal void Heartbeat(long now, long interval, long timeout, long handshakeTimeout)
+    {
+        if (IsClosed || _disconnectCode != 0)
+        {
+            return;
+        }
+        if (Principal is null && now - CreatedAt > handshakeTimeout)
+        {
+            Disconnect(Core.DisconnectCode.HandshakeTimeout);
+            return;
+        }
+        if (PingFrame.IsEmpty)
+        {
+            return;
+        }
+        var lastPing = Volatile.Read(ref _lastPingSent);
+        var lastActivity = Volatile.Read(ref _lastActivity);
+        if (lastActivity < lastPing && now - lastPing > timeout)
+        {
+            Disconnect(Core.DisconnectCode.NoPong);
+            return;
+        }
+        if (now - lastPing >= interval && lastActivity >= lastPing)
+        {
+            Volatile.Write(ref _lastPingSent, now);
+            Send(PingFrame);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Herald.Core.Auth;
+using Herald.Core.Channels;
+
+namespace Herald.Core;
+
+/// <summary>All of Herald's settings, bound from the <c>Herald</c> configuration section and validated at start.</summary>
+public sealed class HeraldOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Herald";
+
+    /// <summary>This node's name in stats and metrics. Default: the machine name.</summary>
+    public string NodeName { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// Origins allowed to open browser connections and to call the HTTP API cross-site, such as
+    /// <c>https://app.example.com</c>. <c>*</c> allows any. Empty (the default) allows only
+    /// same-origin browser requests. Requests without an <c>Origin</c> header (non-browser clients) are always allowed.
+    /// </summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public LimitsOptions Limits { get; set; } = new();
+
+    public HeartbeatOptions Heartbeat { get; set; } = new();
+
+    /// <summary>Channel namespaces by name. Defaults to the shipped namespaces; entries here add to or change them.</summary>
+    public Dictionary<string, NamespaceOptions> Namespaces { get; set; } = NamespaceRegistry.CreateDefaults();
+
+    /// <summary>How long a graceful shutdown may take before remaining connections are cut, in seconds. Default 10.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = DefaultShutdownTimeoutSeconds;
+
+    public const int DefaultShutdownTimeoutSeconds = 10;
+}
+
+/// <summary>Limits (F-LIM-1), bound from <c>Herald:Limits</c>.</summary>
+public sealed class LimitsOptions
+{
+    public const int DefaultMaxFrameBytes = 65536;
+    public const int DefaultMaxSubscriptionsPerConnection = 256;
+    public const int DefaultMaxChannelNameLength = 255;
+    public const int DefaultMaxConnectionsPerUser = 64;
+    public const int DefaultMaxMessagesPerSecond = 50;
+    public const int DefaultMessageBurst = 100;
+    public const int DefaultHandshakeTimeoutSeconds = 10;
+    public const int DefaultMaxSendQueueBytes = 1024 * 1024;
+    public const int DefaultMaxSendQueueMessages = 4096;
+    public const int DefaultWriteTimeoutSeconds = 15;
+    public const int DefaultMaxPublishBytes = 65536;
+
+    /// <summary>Largest inbound frame (and largest <c>data</c> a client may publish), in bytes.</summary>
+    public int MaxFrameBytes { get; set; } = DefaultMaxFrameBytes;
+
+    public int MaxSubscriptionsPerConnection { get; set; } = DefaultMaxSubscriptionsPerConnection;
+
+    public int MaxChannelNameLength { get; set; } = DefaultMaxChannelNameLength;
+
+    public int MaxConnectionsPerUser { get; set; } = DefaultMaxConnectionsPerUser;
+
+    /// <summary>Sustained inbound messages per second per connection; above it (after the burst) the connection is closed with 3011.</summary>
+    public int MaxMessagesPerSecond { get; set; } = DefaultMaxMessagesPerSecond;
+
+    /// <summary>Inbound messages a connection may send at once before the per-second rate applies.</summary>
+    public int MessageBurst { get; set; } = DefaultMessageBurst;
+
+    /// <summary>Time a connection without a token has to send <c>connect</c>.</summary>
+    public int HandshakeTimeoutSeconds { get; set; } = DefaultHandshakeTimeoutSeconds;
+
+    /// <summary>Bytes queued for one connection before it counts as a slow consumer and is closed with 3008.</summary>
+    public int MaxSendQueueBytes { get; set; } = DefaultMaxSendQueueBytes;
+
+    /// <summary>Frames queued for one connection before it counts as a slow consumer.</summary>
+    public int MaxSendQueueMessages { get; set; } = DefaultMaxSendQueueMessages;
+
+    /// <summary>How long one write to a connection may block before the connection is cut.</summary>
+    public int WriteTimeoutSeconds { get; set; } = DefaultWriteTimeoutSeconds;
+
+    /// <summary>Largest HTTP API request body, in bytes; larger bodies get 413.</summary>
+    public int MaxPublishBytes { get; set; } = DefaultMaxPublishBytes;
+}
+
+/// <summary>Heartbeats (F-PR-5), bound from <c>Herald:Heartbeat</c>.</summary>
+public sealed class HeartbeatOptions
+{
+    public const int DefaultIntervalSeconds = 25;
+    public const int DefaultTimeoutSeconds = 10;
+
+    /// <summary>How often the server sends <c>{"type":"ping"}</c>.</summary>
+    public double IntervalSeconds { get; set; } = DefaultIntervalSeconds;
+
+    /// <summary>How long after a ping the client has to answer (or send anything) before it is closed with 3012.</summary>
+    public double TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Core.Internal;
+
+/// <summary>Log messages of the engine, event ids 1000–1999. Never logs tokens, keys or payloads.</summary>
+internal static partial class CoreLog
+{
+    [LoggerMessage(1000, LogLevel.Debug, "Client {ClientId} connected over {Transport}")]
+    public static partial void Connected(this ILogger logger, string clientId, string transport);
+
+    [LoggerMessage(1001, LogLevel.Debug, "Client {ClientId} authenticated as user {UserId} of {OrgId}")]
+    public static partial void Authenticated(this ILogger logger, string clientId, string userId, string orgId);
+
+    [LoggerMessage(1002, LogLevel.Debug, "Client {ClientId} subscribed to {Channel}")]
+    public static partial void Subscribed(this ILogger logger, string clientId, string channel);
+
+    [LoggerMessage(1003, LogLevel.Information, "Client {ClientId} disconnected by the server: {Code} {Reason}")]
+    public static partial void Disconnected(this ILogger logger, string clientId, int code, string reason);
+
+    [LoggerMessage(1004, LogLevel.Information, "Shutting down: disconnecting {Count} connections")]
+    public static partial void ShuttingDown(this ILogger logger, int count);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Shutdown timed out with {Count} connections still open")]
+    public static partial void ShutdownTimedOut(this ILogger logger, int count);
+
+    [LoggerMessage(1006, LogLevel.Error, "Heartbeat loop failed")]
+    public static partial void HeartbeatFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(1008, LogLevel.Warning, "The broker reconnected; publications sent while it was away may be missing")]
+    public static partial void BrokerReconnected(this ILogger logger);
+
+    [LoggerMessage(1007, LogLevel.Error, "Broker failed to subscribe to {Channel}")]
+    public static partial void BrokerSubscribeFailed(this ILogger logger, Exception exception, string channel);
+}

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using Herald.Core.Auth;
+using Herald.Core.Brokers;
+using Herald.Core.Channels;
+using Herald.Core.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Herald.Core;
+
+/// <summary>
+/// The heart of a Herald server: it owns the connections and their subscriptions, publishes
+/// through the <see cref="IBroker"/>, and fans what the broker delivers out to local subscribers,
+/// encoding each publication once per wire encoder. Thread-safe.
+/// </summary>
+public sealed partial class Node : IBrokerHandler, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ChannelSubscribers> _channels = new(StringComparer.Ordinal);
+    private readonly IBroker _broker;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _heartbeat = Task.CompletedTask;
+    private long _subscriptionCount;
+    private int _shuttingDown;
+
+    public Node(HeraldOptions options, IBroker broker, HeraldMetrics? metrics = null, ILogger<Node>? logger = null, TimeProvider? time = null)
+    {
+        Options = options;
+        _broker = broker;
+        Metrics = metrics ?? new HeraldMetrics();
+        Logger = (ILogger?)logger ?? NullLogger.Instance;
+        Time = time ?? TimeProvider.System;
+        Namespaces = new NamespaceRegistry(options.Namespaces);
+        Connections = new ConnectionRegistry(options.Limits.MaxConnectionsPerUser);
+        Tokens = new TokenValidator(options.Auth);
+        ApiKeys = new ApiKeyStore(options.Auth.ApiKeys);
+    }
+
+    public HeraldOptions Options { get; }
+
+    public HeraldMetrics Metrics { get; }
+
+    public NamespaceRegistry Namespaces { get; }
+
+    public ConnectionRegistry Connections { get; }
+
+    /// <summary>Validates user tokens.</summary>
+    public TokenValidator Tokens { get; }
+
+    /// <summary>Validates API keys.</summary>
+    public ApiKeyStore ApiKeys { get; }
+
+    public IBroker Broker => _broker;
+
+    internal ILogger Logger { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>True once a shutdown began: transports must refuse new connections.</summary>
+    public bool IsShuttingDown => Volatile.Read(ref _shuttingDown) != 0;
+
+    /// <summary>Channels with at least one local subscriber.</summary>
+    public int ChannelCount => _channels.Count;
+
+    /// <summary>Subscriptions on this node.</summary>
+    public long SubscriptionCount => Interlocked.Read(ref _subscriptionCount);
+
+    /// <summary>Connects to the broker and starts the heartbeat loop.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _broker.StartAsync(this, cancellationToken).ConfigureAwait(false);
+        _heartbeat = RunHeartbeatAsync(_stopping.Token);
+    }
+
+    /// <summary>Registers a new connection. The transport then authenticates it and feeds it requests.</summary>
+    public Client CreateClient(string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame)
+    {
+        var client = new Client(this, transport, encoder, pingFrame);
+        Connections.Add(client);
+        Metrics.ConnectionAccepted();
+        Logger.Connected(client.Id, transport);
+        return client;
+    }
+
+    /// <summary>Local subscribers of a channel.</summary>
+    public int SubscriberCount(string channel) => _channels.TryGetValue(channel, out var s) ? s.Items.Length : 0;
+
+    /// <summary>The channels with local subscribers and their subscriber counts.</summary>
+    public IEnumerable<KeyValuePair<string, int>> ChannelsSnapshot() =>
+        _channels.Select(c => new KeyValuePair<string, int>(c.Key, c.Value.Items.Length));
+
+    /// <summary>Disconnects every connection of a user; returns how many there were.</summary>
+    public int DisconnectUser(string userId, DisconnectCode code)
+    {
+        var clients = Connections.ForUser(userId);
+        foreach (var client in clients)
+        {
+            client.Disconnect(code);
+        }
+        return clients.Length;
+    }
+
+    /// <summary>
+    /// Graceful shutdown (F-RUN-4): refuse new connections, tell every client to reconnect
+    /// elsewhere (3001) after its pending frames are written, and wait for them within the timeout.
+    /// </summary>
+    public async Task ShutdownAsync(TimeSpan timeout)
+    {
+        if (Interlocked.Exchange(ref _shuttingDown, 1) != 0)
+        {
+            return;
+        }
+        var clients = Connections.Clients.ToArray();
+        Logger.ShuttingDown(clients.Length);
+        foreach (var client in clients)
+        {
+            client.Disconnect(DisconnectCode.Shutdown);
+        }
+        var all = Task.WhenAll(clients.Select(c => c.Closed));
+        if (await Task.WhenAny(all, Task.Delay(timeout, Time)).ConfigureAwait(false) != all)
+        {
+            Logger.ShutdownTimedOut(Connections.Count);
+        }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _heartbeat.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _broker.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    internal async ValueTask AddSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        var channel = subscription.Channel.Value;
+        while (true)
+        {
+            var subscribers = _channels.GetOrAdd(channel, static _ => new ChannelSubscribers());
+            bool first;
+            lock (subscribers)
+            {
+                if (subscribers.Removed)
+                {
+                    continue;
+                }
+                first = subscribers.Items.Length == 0 && !subscribers.BrokerSubscribed;
+                subscribers.Items = [.. subscribers.Items, subscription];
+                subscribers.BrokerSubscribed = true;
+            }
+            Interlocked.Increment(ref _subscriptionCount);
+            if (first)
+            {
+                await _broker.SubscribeAsync(channel, cancellationToken).ConfigureAwait(false);
+            }
+            return;
+        }
+    }
+
+    internal void RemoveSubscription(Subscription subscription)
+    {
+        var channel = subscription.Channel.Value;
+        if (!_channels.TryGetValue(channel, out var subscribers))
+        {
+            return;
+        }
+        bool last;
+        lock (subscribers)
+        {
+            var index = Array.IndexOf(subscribers.Items, subscription);
+            if (index < 0)
+            {
+                return;
+            }
+            var items = new Subscription[subscribers.Items.Length - 1];
+            Array.Copy(subscribers.Items, 0, items, 0, index);
+            Array.Copy(subscribers.Items, index + 1, items, index, items.Length - index);
+            subscribers.Items = items;
+            last = items.Length == 0;
+            if (last)
+            {
+                subscribers.Removed = true;
+                _channels.TryRemove(new KeyValuePair<string, ChannelSubscribers>(channel, subscribers));
+            }
+        }
+        Interlocked.Decrement(ref _subscriptionCount);
+        if (last)
+        {
+            _ = UnsubscribeFromBrokerAsync(channel);
+        }
+    }
+
+    private async Task UnsubscribeFromBrokerAsync(string channel)
+    {
+        try
+        {
+            // A new subscriber may have arrived in between: only leave if the channel is still empty.
+            if (!_channels.ContainsKey(channel))
+            {
+                await _broker.UnsubscribeAsync(channel, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.BrokerSubscribeFailed(ex, channel);
+        }
+    }
+
+    /// <summary>Drops a disconnected client's subscriptions.</summary>
+    internal void Detach(Client client)
+    {
+        foreach (var subscription in client.TakeSubscriptions())
+        {
+            RemoveSubscription(subscription);
+        }
+    }
+
+    private async Task RunHeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var heartbeat = Options.Heartbeat;
+        var frequency = Time.TimestampFrequency;
+        var interval = (long)(heartbeat.IntervalSeconds * frequency);
+        var timeout = (long)(heartbeat.TimeoutSeconds * frequency);
+        var handshake = (long)(Options.Limits.HandshakeTimeoutSeconds * (double)frequency);
+        var tickSeconds = Math.Clamp(Math.Min(Math.Min(heartbeat.IntervalSeconds, heartbeat.TimeoutSeconds), Options.Limits.HandshakeTimeoutSeconds) / 4, 0.01, 1);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(tickSeconds), Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var now = Time.GetTimestamp();
+                foreach (var client in Connections.Clients)
+                {
+                    client.Heartbeat(now, interval, timeout, handshake);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            Logger.HeartbeatFailed(ex);
+        }
+    }
+
+    /// <summary>The local subscribers of one channel; the array is replaced, never mutated, so fan-out reads it without a lock.</summary>
+    private sealed class ChannelSubscribers
+    {
+        public volatile Subscription[] Items = [];
+        public bool Removed;
+        public bool BrokerSubscribed;
+    }
+}

@@ -1,0 +1,20 @@
+using Herald.Core.Channels;
+
+namespace Herald.Core;
+
+/// <summary>One connection's subscription to one channel. The filter may be replaced at any time (<c>update_filter</c>).</summary>
+public sealed class Subscription(Client client, ChannelName channel, TagFilter? filter)
+{
+    private TagFilter? _filter = filter;
+
+    public Client Client { get; } = client;
+
+    public ChannelName Channel { get; } = channel;
+
+    /// <summary>The current filter, or null for everything.</summary>
+    public TagFilter? Filter
+    {
+        get => Volatile.Read(ref _filter);
+        set => Volatile.Write(ref _filter, value);
+    }
+}

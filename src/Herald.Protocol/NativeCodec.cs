@@ -1,0 +1,413 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Herald.Core;
+
+namespace Herald.Protocol;
+
+/// <summary>
+/// Decodes client frames of the native protocol (docs/protocol.md) and encodes the server's
+/// answers. Pure functions over bytes; thread-safe.
+/// </summary>
+public static class NativeCodec
+{
+    /// <summary>Longest accepted request id (as a string).</summary>
+    public const int MaxIdLength = 128;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+
+    /// <summary>
+    /// Decodes one text frame. On failure <paramref name="error"/> says why, and
+    /// <paramref name="request"/> carries whatever was read before the failure (its id, so that
+    /// the error can answer it).
+    /// </summary>
+    public static bool TryParse(ReadOnlyMemory<byte> frame, out NativeRequest request, out HeraldError error)
+    {
+        request = new NativeRequest();
+        error = default;
+        ReadOnlyMemory<byte> dataObject = default;
+        try
+        {
+            var reader = new Utf8JsonReader(frame.Span, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = HeraldError.BadRequest("frame must be a JSON object");
+                return false;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var property = reader.ValueSpan;
+                reader.Read();
+                if (property.SequenceEqual("type"u8))
+                {
+                    if (!ReadString(ref reader, "type", out var type, ref error))
+                    {
+                        return false;
+                    }
+                    request.TypeName = type;
+                    request.Type = ParseType(type);
+                }
+                else if (property.SequenceEqual("id"u8))
+                {
+                    if (!ReadId(ref reader, frame, request, ref error))
+                    {
+                        return false;
+                    }
+                }
+                else if (property.SequenceEqual("data"u8))
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    var isObject = reader.TokenType == JsonTokenType.StartObject;
+                    reader.Skip();
+                    request.Data = frame[start..(int)reader.BytesConsumed];
+                    if (isObject)
+                    {
+                        dataObject = request.Data;
+                    }
+                }
+                else if (!ReadCommonField(ref reader, property, request, ref error, out var known))
+                {
+                    return false;
+                }
+                else if (!known)
+                {
+                    reader.Skip();
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                error = HeraldError.BadRequest("frame must be one JSON object");
+                return false;
+            }
+            // Seed-003 style: subscribe options inside "data" ({"type":"subscribe","data":{"channel":…,"filters":…}}).
+            if (request.Type is not NativeMessageType.Publish && !dataObject.IsEmpty && !ReadDataFields(dataObject, request, ref error))
+            {
+                return false;
+            }
+        }
+        catch (JsonException ex)
+        {
+            error = HeraldError.BadRequest($"malformed JSON at byte {ex.BytePositionInLine}");
+            return false;
+        }
+        if (request.TypeName is null)
+        {
+            error = HeraldError.BadRequest("'type' is required");
+            return false;
+        }
+        if (request.Type == NativeMessageType.Unknown)
+        {
+            error = new HeraldError(HeraldErrorCode.UnknownMessageType, $"unknown message type '{Truncate(request.TypeName)}'");
+            return false;
+        }
+        return true;
+    }
+
+    private static bool ReadDataFields(ReadOnlyMemory<byte> data, NativeRequest request, ref HeraldError error)
+    {
+        var reader = new Utf8JsonReader(data.Span, ReaderOptions);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var property = reader.ValueSpan;
+            reader.Read();
+            // Top-level fields win: only fill what the envelope did not set.
+            var alreadySet = (property.SequenceEqual("channel"u8) && request.Channel is not null)
+                || (property.SequenceEqual("filters"u8) && request.HasFilters)
+                || (property.SequenceEqual("token"u8) && request.Token is not null);
+            if (alreadySet)
+            {
+                reader.Skip();
+                continue;
+            }
+            if (!ReadCommonField(ref reader, property, request, ref error, out var known))
+            {
+                return false;
+            }
+            if (!known)
+            {
+                reader.Skip();
+            }
+        }
+        return true;
+    }
+
+    private static bool ReadCommonField(ref Utf8JsonReader reader, ReadOnlySpan<byte> property, NativeRequest request, ref HeraldError error, out bool known)
+    {
+        known = true;
+        if (property.SequenceEqual("channel"u8))
+        {
+            if (!ReadString(ref reader, "channel", out var channel, ref error))
+            {
+                return false;
+            }
+            request.Channel = channel;
+        }
+        else if (property.SequenceEqual("filters"u8))
+        {
+            request.HasFilters = true;
+            return ReadFilters(ref reader, request, ref error);
+        }
+        else if (property.SequenceEqual("token"u8))
+        {
+            if (!ReadString(ref reader, "token", out var token, ref error))
+            {
+                return false;
+            }
+            request.Token = token;
+        }
+        else if (property.SequenceEqual("event"u8))
+        {
+            if (!ReadString(ref reader, "event", out var type, ref error))
+            {
+                return false;
+            }
+            request.PublicationType = type;
+        }
+        else if (property.SequenceEqual("key"u8))
+        {
+            if (!ReadString(ref reader, "key", out var key, ref error))
+            {
+                return false;
+            }
+            request.Key = key;
+        }
+        else if (property.SequenceEqual("tags"u8))
+        {
+            return ReadTags(ref reader, request, ref error);
+        }
+        else
+        {
+            known = false;
+        }
+        return true;
+    }
+
+    private static NativeMessageType ParseType(string type) => type switch
+    {
+        "connect" => NativeMessageType.Connect,
+        "ping" => NativeMessageType.Ping,
+        "pong" => NativeMessageType.Pong,
+        "subscribe" => NativeMessageType.Subscribe,
+        "unsubscribe" => NativeMessageType.Unsubscribe,
+        "update_filter" => NativeMessageType.UpdateFilter,
+        "publish" => NativeMessageType.Publish,
+        _ => NativeMessageType.Unknown,
+    };
+
+    private static bool ReadString(ref Utf8JsonReader reader, string field, out string value, ref HeraldError error)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            value = "";
+            error = HeraldError.BadRequest($"'{field}' must be a string");
+            return false;
+        }
+        value = reader.GetString()!;
+        return true;
+    }
+
+    private static bool ReadId(ref Utf8JsonReader reader, ReadOnlyMemory<byte> frame, NativeRequest request, ref HeraldError error)
+    {
+        var start = (int)reader.TokenStartIndex;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String when reader.ValueSpan.Length <= MaxIdLength:
+                request.Id = frame[start..(start + reader.ValueSpan.Length + 2)].ToArray();
+                if (reader.ValueIsEscaped)
+                {
+                    // Re-encode so that the echoed id is canonical JSON whatever escapes were sent.
+                    request.Id = JsonSerializer.SerializeToUtf8Bytes(reader.GetString());
+                }
+                return true;
+            case JsonTokenType.Number when reader.TryGetInt64(out _):
+                request.Id = frame[start..(start + reader.ValueSpan.Length)].ToArray();
+                return true;
+            case JsonTokenType.Null:
+                return true;
+            default:
+                error = HeraldError.BadRequest($"'id' must be a string of at most {MaxIdLength} characters or an integer");
+                return false;
+        }
+    }
+
+    private static bool ReadFilters(ref Utf8JsonReader reader, NativeRequest request, ref HeraldError error)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            request.Filters = null;
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = HeraldError.BadRequest("'filters' must be an object mapping tag names to arrays of strings");
+            return false;
+        }
+        var filters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var tag = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                filters[tag] = [reader.GetString()!];
+                continue;
+            }
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                error = HeraldError.BadRequest($"filter '{Truncate(tag)}' must be an array of strings");
+                return false;
+            }
+            var values = new List<string>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    error = HeraldError.BadRequest($"filter '{Truncate(tag)}' must be an array of strings");
+                    return false;
+                }
+                values.Add(reader.GetString()!);
+            }
+            filters[tag] = values;
+        }
+        request.Filters = filters;
+        return true;
+    }
+
+    private static bool ReadTags(ref Utf8JsonReader reader, NativeRequest request, ref HeraldError error)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = HeraldError.BadRequest("'tags' must be an object of strings");
+            return false;
+        }
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                error = HeraldError.BadRequest($"tag '{Truncate(name)}' must be a string");
+                return false;
+            }
+            tags[name] = reader.GetString()!;
+        }
+        request.Tags = tags;
+        return true;
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+
+    // ---- Server → client ----------------------------------------------------------------------
+
+    /// <summary>The server's heartbeat ping.</summary>
+    public static ReadOnlyMemory<byte> Ping { get; } = "{\"type\":\"ping\"}"u8.ToArray();
+
+    /// <summary><c>{"type":"connected","id":…,"data":{client,user,org,pingInterval,pongTimeout}}</c>.</summary>
+    public static byte[] Connected(byte[]? id, string clientId, string userId, string orgId, double pingInterval, double pongTimeout) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "connected"u8);
+            WriteId(w, id);
+            w.WriteStartObject("data"u8);
+            w.WriteString("client"u8, clientId);
+            w.WriteString("user"u8, userId);
+            w.WriteString("org"u8, orgId);
+            w.WriteNumber("pingInterval"u8, pingInterval);
+            w.WriteNumber("pongTimeout"u8, pongTimeout);
+            w.WriteEndObject();
+        });
+
+    /// <summary>An answer naming a channel: <c>subscribed</c>, <c>unsubscribed</c>, <c>filter_updated</c>.</summary>
+    public static byte[] ChannelReply(string type, byte[]? id, string channel) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, type);
+            WriteId(w, id);
+            w.WriteString("channel"u8, channel);
+        });
+
+    /// <summary>The answer to a client <c>publish</c>.</summary>
+    public static byte[] Published(byte[]? id, Publication publication) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "published"u8);
+            WriteId(w, id);
+            w.WriteString("channel"u8, publication.Channel);
+            w.WriteStartObject("data"u8);
+            w.WriteString("publicationId"u8, publication.Id);
+            w.WriteEndObject();
+        });
+
+    /// <summary><c>{"type":"pong","id":…}</c>.</summary>
+    public static byte[] Pong(byte[]? id) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "pong"u8);
+            WriteId(w, id);
+        });
+
+    /// <summary><c>{"type":"error","id":…,"data":{"code":…,"message":…}}</c>, with <c>code</c> and <c>message</c> also at the top level.</summary>
+    public static byte[] Error(byte[]? id, HeraldError error) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "error"u8);
+            WriteId(w, id);
+            w.WriteNumber("code"u8, (int)error.Code);
+            w.WriteString("message"u8, error.Message);
+        });
+
+    /// <summary><c>{"type":"disconnect","code":…,"reason":…,"reconnect":…}</c>, sent right before the close frame.</summary>
+    public static byte[] Disconnect(DisconnectCode code) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "disconnect"u8);
+            w.WriteNumber("code"u8, (int)code);
+            w.WriteString("reason"u8, HeraldCodes.Reason(code));
+            w.WriteBoolean("reconnect"u8, HeraldCodes.ShouldReconnect(code));
+        });
+
+    private static void WriteId(Utf8JsonWriter writer, byte[]? id)
+    {
+        if (id is not null)
+        {
+            writer.WritePropertyName("id"u8);
+            writer.WriteRawValue(id, skipInputValidation: true);
+        }
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>Writes one JSON object with a reused per-thread buffer and returns a right-sized copy.</summary>
+    internal static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        body(writer);
+        writer.WriteEndObject();
+        writer.Flush();
+        var result = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > 64 * 1024)
+        {
+            // Do not let one huge frame pin a large buffer on a thread forever.
+            t_buffer = null;
+            t_writer = null;
+        }
+        return result;
+    }
+
+    /// <summary>For tests and diagnostics.</summary>
+    public static string ToText(ReadOnlyMemory<byte> frame) => Encoding.UTF8.GetString(frame.Span);
+}

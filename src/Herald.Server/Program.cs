@@ -1,0 +1,1 @@
+return await Herald.Server.HeraldServer.RunAsync(args);
