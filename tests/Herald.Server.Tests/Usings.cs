@@ -1,0 +1,6 @@
+global using System.Text.Json;
+global using Herald.Server.Tests.Infrastructure;
+global using Microsoft.AspNetCore.Builder;
+global using Microsoft.Extensions.Configuration;
+global using Microsoft.Extensions.DependencyInjection;
+global using Microsoft.Extensions.Logging;
