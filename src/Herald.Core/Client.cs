@@ -79,6 +79,7 @@ public sealed partial class Client
             return Core.DisconnectCode.ConnectionLimit;
         }
         Principal = principal;
+        _node.Logger.Authenticated(Id, principal.UserId, principal.OrgId);
         return null;
     }
 
