@@ -25,16 +25,16 @@ public static class HeraldEndpointRouteBuilderExtensions
         var api = endpoints.MapGroup("/api").RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).WithTags("API");
         api.MapPost("/publish", PublishEndpoints.PublishAsync)
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Publish))
-            .Accepts<PublishBody>("application/json")
             .Produces<PublishEndpoints.PublishResponse>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415)
-            .WithSummary("Publish one event into a channel (API key, scope publish).");
+            .WithSummary("Publish one event into a channel (API key, scope publish).")
+            .WithDescription("Body: {\"channel\": string, \"type\": string, \"data\": any JSON, \"tags\"?: {string: string}, \"key\"?: string}.");
         api.MapPost("/broadcast", PublishEndpoints.BroadcastAsync)
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Publish))
-            .Accepts<BroadcastBody>("application/json")
             .Produces<PublishEndpoints.BroadcastResponse>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415)
-            .WithSummary("Publish one event into many channels (API key, scope publish).");
+            .WithSummary("Publish one event into many channels (API key, scope publish).")
+            .WithDescription("Body: {\"channels\": [string], \"type\": string, \"data\": any JSON, \"tags\"?: {string: string}, \"key\"?: string}.");
         api.MapGet("/channels", (Node node, string? prefix) => ServerEndpoints.Channels(node, prefix))
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
             .ProducesProblem(401).ProducesProblem(403)
@@ -49,10 +49,4 @@ public static class HeraldEndpointRouteBuilderExtensions
             .WithSummary("Disconnect every connection of a user with code 3504 (API key, scope admin).");
         return endpoints;
     }
-
-    /// <summary>The body of <c>POST /api/publish</c>, for the OpenAPI document.</summary>
-    public sealed record PublishBody(string Channel, string Type, object Data, Dictionary<string, string>? Tags, string? Key);
-
-    /// <summary>The body of <c>POST /api/broadcast</c>, for the OpenAPI document.</summary>
-    public sealed record BroadcastBody(string[] Channels, string Type, object Data, Dictionary<string, string>? Tags, string? Key);
 }

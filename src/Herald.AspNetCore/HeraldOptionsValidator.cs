@@ -105,7 +105,7 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
         foreach (var (ns, nsOptions) in options.Namespaces)
         {
-            if (!ChannelName.TryParse(ns + ":x", 4096, out var parsed, out _) || parsed.Namespace != ns)
+            if (!ChannelName.TryParse(ns.ToLowerInvariant() + ":x", 4096, out var parsed, out _) || parsed.Namespace != ns.ToLowerInvariant())
             {
                 errors.Add($"Herald:Namespaces:{ns}: a namespace name may only contain a-z, 0-9, '_' and '-'.");
             }
@@ -113,6 +113,16 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
             {
                 errors.Add($"Herald:Namespaces:{ns}:Scope must be one of Org, User, Public, Grant.");
             }
+            if (!Enum.IsDefined(nsOptions.Delivery))
+            {
+                errors.Add($"Herald:Namespaces:{ns}:Delivery must be one of Each, Batched, Conflated.");
+            }
+            Range(errors, $"Herald:Namespaces:{ns}:HistorySize", nsOptions.HistorySize, 0, 1_000_000);
+            Range(errors, $"Herald:Namespaces:{ns}:HistoryTtlSeconds", nsOptions.HistoryTtlSeconds, 1, 30 * 86400);
+            Range(errors, $"Herald:Namespaces:{ns}:MaxStateKeys", nsOptions.MaxStateKeys, 1, 1_000_000);
+            Range(errors, $"Herald:Namespaces:{ns}:BatchMaxSize", nsOptions.BatchMaxSize, 1, 10_000);
+            Range(errors, $"Herald:Namespaces:{ns}:BatchMaxDelayMs", nsOptions.BatchMaxDelayMs, 1, 60_000);
+            Range(errors, $"Herald:Namespaces:{ns}:ConflationIntervalMs", nsOptions.ConflationIntervalMs, 1, 3_600_000);
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,6 +1,7 @@
 using Herald.AspNetCore.Transports;
 using Herald.Core;
 using Herald.Core.Brokers;
+using Herald.Core.History;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -20,11 +21,13 @@ public static class HeraldServiceCollectionExtensions
     /// Adds the Herald node, its transports and HTTP API services. Options bind from the
     /// <c>Herald</c> section when <paramref name="configure"/> does not set them, and are
     /// validated at start. The broker defaults to <see cref="MemoryBroker"/>; register another
-    /// <see cref="IBroker"/> before calling this to scale out.
+    /// <see cref="IBroker"/> before calling this to scale out, and another
+    /// <see cref="IHistoryStore"/> for history that survives a restart.
     /// </summary>
     public static IServiceCollection AddHerald(this IServiceCollection services, Action<HeraldOptions>? configure = null)
     {
-        var builder = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.SectionName);
+        // Unknown keys are errors: a misspelt setting must stop the server, not be ignored.
+        var builder = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true);
         if (configure is not null)
         {
             builder.Configure(configure);
@@ -34,9 +37,11 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<IBroker, MemoryBroker>();
         services.TryAddSingleton(sp => new HeraldMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IHistoryStore>(sp => new MemoryHistoryStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new Node(
             sp.GetRequiredService<IOptions<HeraldOptions>>().Value,
             sp.GetRequiredService<IBroker>(),
+            sp.GetRequiredService<IHistoryStore>(),
             sp.GetRequiredService<HeraldMetrics>(),
             sp.GetRequiredService<ILogger<Node>>(),
             sp.GetRequiredService<TimeProvider>()));

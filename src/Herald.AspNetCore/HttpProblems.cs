@@ -10,7 +10,7 @@ public static class HttpProblems
         TypedResults.Problem(detail: detail, statusCode: status, title: Title(status),
             extensions: code is { } c ? new Dictionary<string, object?> { ["code"] = (int)c } : null);
 
-    /// <summary>Maps a Herald error to its HTTP status: 403 for scoping, 404 for unknown namespaces, 400 otherwise.</summary>
+    /// <summary>Maps a Herald error to its HTTP status: 401 for tokens, 403 for scoping and unavailable operations, 400 otherwise.</summary>
     public static IResult From(HeraldError error) => Result(error.Code switch
     {
         HeraldErrorCode.Unauthorized or HeraldErrorCode.TokenExpired => StatusCodes.Status401Unauthorized,

@@ -1,6 +1,7 @@
 using Herald.Core.Internal;
 using Herald.Core.Auth;
 using Herald.Core.Channels;
+using Herald.Core.History;
 
 namespace Herald.Core;
 
@@ -24,9 +25,14 @@ public sealed partial class Client
     /// Subscribes to a channel (F-PR-1 <c>subscribe</c>): checks the name, the namespace, the scope
     /// and the per-connection limit, then starts delivery. Returns null on success or the error to answer.
     /// </summary>
-    public async ValueTask<HeraldError?> SubscribeAsync(string? channel, TagFilter? filter, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <paramref name="onSubscribed"/> runs before any live publication of the channel can be
+    /// queued for this client, so the answer it queues (with recovered publications and state)
+    /// comes first, with no gap and no duplicate between it and the live stream.
+    /// </remarks>
+    public async ValueTask<HeraldError?> SubscribeAsync(string? channel, TagFilter? filter, StreamPosition? since, Action<SubscribeResult> onSubscribed, CancellationToken cancellationToken = default)
     {
-        if (Authorize(channel, out var name, out _) is { } error)
+        if (Authorize(channel, out var name, out var options) is { } error)
         {
             return error;
         }
@@ -44,7 +50,18 @@ public sealed partial class Client
             subscription = new Subscription(this, name, filter);
             _subscriptions.Add(name.Value, subscription);
         }
-        await _node.AddSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _node.SubscribeAsync(subscription, options, since, onSubscribed, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_subscriptions)
+            {
+                _subscriptions.Remove(name.Value);
+            }
+            throw;
+        }
         if (IsClosed || _disconnectCode != 0)
         {
             // Disconnected while subscribing: make sure the node does not keep the subscription.

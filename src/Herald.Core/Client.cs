@@ -107,7 +107,7 @@ public sealed partial class Client
     /// Queues a frame. When the send queue is full the client is cut off as a slow consumer
     /// (3008) and false is returned; other clients are never affected.
     /// </summary>
-    public bool Send(ReadOnlyMemory<byte> frame)
+    public bool Send(OutboundFrame frame)
     {
         if (Outbox.TryEnqueue(frame))
         {

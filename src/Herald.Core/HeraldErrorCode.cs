@@ -29,6 +29,8 @@ public enum HeraldErrorCode
     TokenExpired = 109,
     /// <summary>Binary frames are not part of the native protocol.</summary>
     BinaryNotSupported = 110,
+    /// <summary>The requested stream position cannot be served: the epoch changed or history no longer holds it. Refetch the state.</summary>
+    UnrecoverablePosition = 112,
     /// <summary>The connection is not subscribed to the channel.</summary>
     NotSubscribed = 113,
     /// <summary>The channel name is malformed or too long.</summary>
@@ -60,8 +62,6 @@ public enum DisconnectCode
     NoPong = 3012,
     /// <summary>The token is invalid (bad signature, algorithm, claims); do not reconnect with it.</summary>
     InvalidToken = 3500,
-    /// <summary>The client broke the protocol in a way that cannot be answered per request.</summary>
-    BadRequest = 3501,
     /// <summary>No valid <c>connect</c> arrived within the handshake timeout.</summary>
     HandshakeTimeout = 3502,
     /// <summary>The user has too many open connections.</summary>
@@ -86,7 +86,6 @@ public static class HeraldCodes
         DisconnectCode.TooManyRequests => "too many requests",
         DisconnectCode.NoPong => "no pong",
         DisconnectCode.InvalidToken => "invalid token",
-        DisconnectCode.BadRequest => "bad request",
         DisconnectCode.HandshakeTimeout => "handshake timeout",
         DisconnectCode.ConnectionLimit => "connection limit",
         DisconnectCode.ForceDisconnect => "force disconnect",

@@ -27,13 +27,11 @@ public sealed partial class Node
     /// </summary>
     public async ValueTask<(Publication? Publication, HeraldError? Error)> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
-        if (Validate(request, out _) is { } error)
+        if (Validate(request, out var options) is { } error)
         {
             return (null, error);
         }
-        var publication = CreatePublication(request);
-        await _broker.PublishAsync(publication, cancellationToken).ConfigureAwait(false);
-        Metrics.Publication();
+        var publication = await PublishCoreAsync(CreatePublication(request), options, cancellationToken).ConfigureAwait(false);
         return (publication, null);
     }
 
@@ -45,19 +43,18 @@ public sealed partial class Node
         {
             return (null, HeraldError.BadRequest("'channels' must list at least one channel"));
         }
-        foreach (var channel in channels)
+        var options = new NamespaceOptions[channels.Count];
+        for (var i = 0; i < channels.Count; i++)
         {
-            if (Validate(template with { Channel = channel }, out _) is { } error)
+            if (Validate(template with { Channel = channels[i] }, out options[i]) is { } error)
             {
-                return (null, error with { Message = $"{channel}: {error.Message}" });
+                return (null, error with { Message = $"{channels[i]}: {error.Message}" });
             }
         }
         var result = new Publication[channels.Count];
         for (var i = 0; i < channels.Count; i++)
         {
-            result[i] = CreatePublication(template with { Channel = channels[i] });
-            await _broker.PublishAsync(result[i], cancellationToken).ConfigureAwait(false);
-            Metrics.Publication();
+            result[i] = await PublishCoreAsync(CreatePublication(template with { Channel = channels[i] }), options[i], cancellationToken).ConfigureAwait(false);
         }
         return (result, null);
     }
@@ -123,36 +120,6 @@ public sealed partial class Node
         Key = request.Key,
         Tags = request.Tags,
     };
-
-    /// <summary>Fans a publication out to this node's subscribers of its channel. Called by the broker.</summary>
-    public void HandlePublication(Publication publication)
-    {
-        if (!_channels.TryGetValue(publication.Channel, out var subscribers))
-        {
-            return;
-        }
-        var items = subscribers.Items;
-        if (items.Length == 0)
-        {
-            return;
-        }
-        var prepared = new PreparedPublication(publication);
-        long sent = 0;
-        foreach (var subscription in items)
-        {
-            var filter = subscription.Filter;
-            if (filter is not null && !filter.Matches(publication.Tags))
-            {
-                continue;
-            }
-            var client = subscription.Client;
-            if (client.Send(prepared.GetFrame(client.Encoder)))
-            {
-                sent++;
-            }
-        }
-        Metrics.MessagesSent(sent);
-    }
 
     /// <summary>A clustered broker lost its connection: publications in between may be missing.</summary>
     public void OnBrokerReconnected() => Logger.BrokerReconnected();

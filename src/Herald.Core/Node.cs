@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Herald.Core.Auth;
 using Herald.Core.Brokers;
 using Herald.Core.Channels;
+using Herald.Core.History;
 using Herald.Core.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,13 +20,15 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     private readonly IBroker _broker;
     private readonly CancellationTokenSource _stopping = new();
     private Task _heartbeat = Task.CompletedTask;
+    private Task _maintenance = Task.CompletedTask;
     private long _subscriptionCount;
     private int _shuttingDown;
 
-    public Node(HeraldOptions options, IBroker broker, HeraldMetrics? metrics = null, ILogger<Node>? logger = null, TimeProvider? time = null)
+    public Node(HeraldOptions options, IBroker broker, IHistoryStore? history = null, HeraldMetrics? metrics = null, ILogger<Node>? logger = null, TimeProvider? time = null)
     {
         Options = options;
         _broker = broker;
+        History = history ?? new MemoryHistoryStore(time);
         Metrics = metrics ?? new HeraldMetrics();
         Logger = (ILogger?)logger ?? NullLogger.Instance;
         Time = time ?? TimeProvider.System;
@@ -51,6 +54,9 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
 
     public IBroker Broker => _broker;
 
+    /// <summary>Where channel streams (offsets, epochs, history, latest state) are kept.</summary>
+    public IHistoryStore History { get; }
+
     internal ILogger Logger { get; }
 
     internal TimeProvider Time { get; }
@@ -67,8 +73,10 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     /// <summary>Connects to the broker and starts the heartbeat loop.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await History.InitializeAsync(cancellationToken).ConfigureAwait(false);
         await _broker.StartAsync(this, cancellationToken).ConfigureAwait(false);
         _heartbeat = RunHeartbeatAsync(_stopping.Token);
+        _maintenance = HistoryMaintenance.RunAsync(this, _stopping.Token);
     }
 
     /// <summary>Registers a new connection. The transport then authenticates it and feeds it requests.</summary>
@@ -109,6 +117,8 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         {
             return;
         }
+        // Pending batches and conflated updates go out before clients are told to leave.
+        FlushAllPending();
         var clients = Connections.Clients.ToArray();
         Logger.ShuttingDown(clients.Length);
         foreach (var client in clients)
@@ -128,21 +138,23 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _heartbeat.ConfigureAwait(false);
+            await Task.WhenAll(_heartbeat, _maintenance).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
         await _broker.DisposeAsync().ConfigureAwait(false);
+        await History.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    internal async ValueTask AddSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken)
+    internal async ValueTask AddSubscriptionAsync(Subscription subscription, NamespaceOptions options, CancellationToken cancellationToken)
     {
         var channel = subscription.Channel.Value;
         while (true)
         {
             var subscribers = _channels.GetOrAdd(channel, static _ => new ChannelSubscribers());
+            subscribers.Options ??= options;
             bool first;
             lock (subscribers)
             {
@@ -254,6 +266,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     private sealed class ChannelSubscribers
     {
         public volatile Subscription[] Items = [];
+        public NamespaceOptions? Options;
         public bool Removed;
         public bool BrokerSubscribed;
     }

@@ -11,7 +11,7 @@ namespace Herald.Core;
 /// </summary>
 public sealed class Outbox
 {
-    private readonly Channel<ReadOnlyMemory<byte>> _frames = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(
+    private readonly Channel<OutboundFrame> _frames = Channel.CreateUnbounded<OutboundFrame>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
     private readonly int _maxBytes;
     private readonly int _maxMessages;
@@ -31,35 +31,35 @@ public sealed class Outbox
     public int QueuedMessages => Volatile.Read(ref _messages);
 
     /// <summary>Queues a frame; false when the bound would be exceeded or the outbox is completed.</summary>
-    public bool TryEnqueue(ReadOnlyMemory<byte> frame)
+    public bool TryEnqueue(OutboundFrame frame)
     {
         var messages = Interlocked.Increment(ref _messages);
-        var bytes = Interlocked.Add(ref _bytes, frame.Length);
+        var bytes = Interlocked.Add(ref _bytes, frame.Bytes.Length);
         // A single frame larger than the whole bound still goes to an empty queue: it is bounded by the frame size limit.
         if ((messages > _maxMessages || bytes > _maxBytes) && messages > 1)
         {
             Interlocked.Decrement(ref _messages);
-            Interlocked.Add(ref _bytes, -frame.Length);
+            Interlocked.Add(ref _bytes, -frame.Bytes.Length);
             return false;
         }
         if (!_frames.Writer.TryWrite(frame))
         {
             Interlocked.Decrement(ref _messages);
-            Interlocked.Add(ref _bytes, -frame.Length);
+            Interlocked.Add(ref _bytes, -frame.Bytes.Length);
             return false;
         }
         return true;
     }
 
     /// <summary>Takes the next frame, if any. Single reader only.</summary>
-    public bool TryDequeue(out ReadOnlyMemory<byte> frame)
+    public bool TryDequeue(out OutboundFrame frame)
     {
         if (!_frames.Reader.TryRead(out frame))
         {
             return false;
         }
         Interlocked.Decrement(ref _messages);
-        Interlocked.Add(ref _bytes, -frame.Length);
+        Interlocked.Add(ref _bytes, -frame.Bytes.Length);
         return true;
     }
 
@@ -77,4 +77,16 @@ public sealed class Outbox
         {
         }
     }
+}
+
+/// <summary>
+/// One queued frame: its bytes (shared, never mutated) and, for publications, where they came from
+/// (a <see cref="PreparedPublication"/> or an array of them for a batch), so that a transport with
+/// framing of its own (SSE) can add per-connection metadata around the shared bytes.
+/// </summary>
+public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Bytes, object? Source = null)
+{
+    public static implicit operator OutboundFrame(ReadOnlyMemory<byte> bytes) => new(bytes);
+
+    public static implicit operator OutboundFrame(byte[] bytes) => new(bytes);
 }

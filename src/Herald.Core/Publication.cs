@@ -27,6 +27,26 @@ public sealed class Publication
     /// <summary>Optional tags, matched by subscription filters.</summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
+    /// <summary>Position in the channel's stream: strictly increasing per channel, 0 when the channel keeps no history.</summary>
+    public long Offset { get; init; }
+
+    /// <summary>The channel stream's epoch; changes whenever the channel's history is lost. Null when the channel keeps no history.</summary>
+    public string? Epoch { get; init; }
+
+    /// <summary>A copy placed at a stream position.</summary>
+    public Publication At(long offset, string epoch) => new()
+    {
+        Id = Id,
+        Channel = Channel,
+        Type = Type,
+        Data = Data,
+        Timestamp = Timestamp,
+        Key = Key,
+        Tags = Tags,
+        Offset = offset,
+        Epoch = epoch,
+    };
+
     /// <summary>Creates a fresh publication id: sortable by time, unique per process and across nodes with high probability.</summary>
     public static string NewId() => Guid.CreateVersion7().ToString("N");
 }

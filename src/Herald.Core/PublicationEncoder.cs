@@ -26,6 +26,9 @@ public abstract class PublicationEncoder
 
     /// <summary>Encodes the publication as a complete frame payload.</summary>
     public abstract byte[] Encode(Publication publication);
+
+    /// <summary>Encodes several publications of one channel as one frame (batched delivery), reusing their cached frames.</summary>
+    public abstract byte[] EncodeBatch(string channel, IReadOnlyList<PreparedPublication> publications);
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Herald.Core;
+using Herald.Core.History;
 
 namespace Herald.Protocol;
 
@@ -22,6 +23,49 @@ public static class NativeCodec
     /// the error can answer it).
     /// </summary>
     public static bool TryParse(ReadOnlyMemory<byte> frame, out NativeRequest request, out HeraldError error)
+    {
+        if (TryParseCore(frame, out request, out error))
+        {
+            return true;
+        }
+        // The id may come after the field at fault: look for it so that the error still answers the request.
+        request.Id ??= FindId(frame);
+        return false;
+    }
+
+    /// <summary>
+    /// The request id of a frame, when its top level can be walked and the id is valid; used to
+    /// answer frames that failed for another reason.
+    /// </summary>
+    public static byte[]? FindId(ReadOnlyMemory<byte> frame)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(frame.Span, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueSpan.SequenceEqual("id"u8);
+                reader.Read();
+                if (isId)
+                {
+                    var probe = new NativeRequest();
+                    HeraldError ignored = default;
+                    return ReadId(ref reader, frame, probe, ref ignored) ? probe.Id : null;
+                }
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
+    private static bool TryParseCore(ReadOnlyMemory<byte> frame, out NativeRequest request, out HeraldError error)
     {
         request = new NativeRequest();
         error = default;
@@ -114,7 +158,9 @@ public static class NativeCodec
             // Top-level fields win: only fill what the envelope did not set.
             var alreadySet = (property.SequenceEqual("channel"u8) && request.Channel is not null)
                 || (property.SequenceEqual("filters"u8) && request.HasFilters)
-                || (property.SequenceEqual("token"u8) && request.Token is not null);
+                || (property.SequenceEqual("token"u8) && request.Token is not null)
+            || (property.SequenceEqual("since"u8) && request.SinceOffset is not null)
+            || (property.SequenceEqual("limit"u8) && request.Limit is not null);
             if (alreadySet)
             {
                 reader.Skip();
@@ -176,6 +222,23 @@ public static class NativeCodec
         {
             return ReadTags(ref reader, request, ref error);
         }
+        else if (property.SequenceEqual("since"u8))
+        {
+            return ReadSince(ref reader, request, ref error);
+        }
+        else if (property.SequenceEqual("limit"u8))
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return true;
+            }
+            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var limit))
+            {
+                error = HeraldError.BadRequest("'limit' must be an integer");
+                return false;
+            }
+            request.Limit = limit;
+        }
         else
         {
             known = false;
@@ -192,6 +255,7 @@ public static class NativeCodec
         "unsubscribe" => NativeMessageType.Unsubscribe,
         "update_filter" => NativeMessageType.UpdateFilter,
         "publish" => NativeMessageType.Publish,
+        "request_history" => NativeMessageType.RequestHistory,
         _ => NativeMessageType.Unknown,
     };
 
@@ -226,7 +290,7 @@ public static class NativeCodec
             case JsonTokenType.Null:
                 return true;
             default:
-                error = HeraldError.BadRequest($"'id' must be a string of at most {MaxIdLength} characters or an integer");
+                error = HeraldError.BadRequest($"'id' must be a string of at most {MaxIdLength} bytes or an integer");
                 return false;
         }
     }
@@ -271,6 +335,58 @@ public static class NativeCodec
             filters[tag] = values;
         }
         request.Filters = filters;
+        return true;
+    }
+
+    /// <summary><c>since</c>: <c>{"offset": N, "epoch": "E"}</c>; the epoch may be left out for history paging.</summary>
+    private static bool ReadSince(ref Utf8JsonReader reader, NativeRequest request, ref HeraldError error)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+        const string shape = "'since' must be an object {\"offset\": integer >= 0, \"epoch\": string}";
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = HeraldError.BadRequest(shape);
+            return false;
+        }
+        long? offset = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            var isOffset = name.SequenceEqual("offset"u8);
+            var isEpoch = name.SequenceEqual("epoch"u8);
+            reader.Read();
+            if (isOffset)
+            {
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0)
+                {
+                    error = HeraldError.BadRequest(shape);
+                    return false;
+                }
+                offset = value;
+            }
+            else if (isEpoch)
+            {
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    error = HeraldError.BadRequest(shape);
+                    return false;
+                }
+                request.SinceEpoch = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+        if (offset is null)
+        {
+            error = HeraldError.BadRequest(shape);
+            return false;
+        }
+        request.SinceOffset = offset;
         return true;
     }
 
@@ -332,6 +448,55 @@ public static class NativeCodec
             w.WriteString("channel"u8, channel);
         });
 
+    /// <summary>
+    /// <c>{"type":"subscribed","id":…,"channel":…,"offset":…,"epoch":…,"recoverable":…,"recovered":…,"publications":[…],"state":[…]}</c>;
+    /// the stream fields only for channels with a stream, <c>recovered</c> only when <c>since</c> was sent.
+    /// </summary>
+    public static byte[] Subscribed(byte[]? id, SubscribeResult result) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "subscribed"u8);
+            WriteId(w, id);
+            w.WriteString("channel"u8, result.Channel);
+            if (result.Position is { } position)
+            {
+                w.WriteNumber("offset"u8, position.Offset);
+                w.WriteString("epoch"u8, position.Epoch);
+                w.WriteBoolean("recoverable"u8, result.Recoverable);
+                if (result.Recovered is { } recovered)
+                {
+                    w.WriteBoolean("recovered"u8, recovered);
+                }
+                WritePublications(w, "publications"u8, result.Publications);
+                WritePublications(w, "state"u8, result.State);
+            }
+        });
+
+    /// <summary><c>{"type":"history","id":…,"channel":…,"offset":…,"epoch":…,"publications":[…],"hasMore":…}</c>.</summary>
+    public static byte[] History(byte[]? id, string channel, HistoryPage page) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "history"u8);
+            WriteId(w, id);
+            w.WriteString("channel"u8, channel);
+            w.WriteNumber("offset"u8, page.Position.Offset);
+            w.WriteString("epoch"u8, page.Position.Epoch);
+            WritePublications(w, "publications"u8, page.Publications);
+            w.WriteBoolean("hasMore"u8, page.HasMore);
+        });
+
+    private static void WritePublications(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<Publication> publications)
+    {
+        writer.WriteStartArray(name);
+        foreach (var publication in publications)
+        {
+            writer.WriteStartObject();
+            NativePublicationEncoder.WriteFields(writer, publication);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
     /// <summary>The answer to a client <c>publish</c>.</summary>
     public static byte[] Published(byte[]? id, Publication publication) =>
         Write(w =>
@@ -341,6 +506,11 @@ public static class NativeCodec
             w.WriteString("channel"u8, publication.Channel);
             w.WriteStartObject("data"u8);
             w.WriteString("publicationId"u8, publication.Id);
+            if (publication.Epoch is not null)
+            {
+                w.WriteNumber("offset"u8, publication.Offset);
+                w.WriteString("epoch"u8, publication.Epoch);
+            }
             w.WriteEndObject();
         });
 
@@ -352,7 +522,7 @@ public static class NativeCodec
             WriteId(w, id);
         });
 
-    /// <summary><c>{"type":"error","id":…,"data":{"code":…,"message":…}}</c>, with <c>code</c> and <c>message</c> also at the top level.</summary>
+    /// <summary><c>{"type":"error","id":…,"code":…,"message":…}</c>.</summary>
     public static byte[] Error(byte[]? id, HeraldError error) =>
         Write(w =>
         {

@@ -11,4 +11,5 @@ public enum NativeMessageType
     Unsubscribe,
     UpdateFilter,
     Publish,
+    RequestHistory,
 }

@@ -1,10 +1,12 @@
+using System.Text.Json;
 using Herald.Core;
 
 namespace Herald.Protocol;
 
 /// <summary>
 /// Encodes a publication as a native frame:
-/// <c>{"type":"workspace.status","channel":"org:acme","data":{…},"timestamp":"…","publicationId":"…","key":…,"tags":{…}}</c>.
+/// <c>{"type":"workspace.status","channel":"org:acme","data":{…},"timestamp":"…","publicationId":"…","offset":12,"epoch":"…","key":…,"tags":{…}}</c>,
+/// and a batch as <c>{"type":"batch","channel":…,"publications":[…]}</c> made of the publications' own frames.
 /// One instance per process, so that every native connection shares one cache slot.
 /// </summary>
 public sealed class NativePublicationEncoder : PublicationEncoder
@@ -15,27 +17,73 @@ public sealed class NativePublicationEncoder : PublicationEncoder
     {
     }
 
-    public override byte[] Encode(Publication publication) =>
-        NativeCodec.Write(w =>
+    public override byte[] Encode(Publication publication) => NativeCodec.Write(w => WriteFields(w, publication));
+
+    public override byte[] EncodeBatch(string channel, IReadOnlyList<PreparedPublication> publications)
+    {
+        var prefix = NativeCodec.Write(w =>
         {
-            w.WriteString("type"u8, publication.Type);
-            w.WriteString("channel"u8, publication.Channel);
-            w.WritePropertyName("data"u8);
-            w.WriteRawValue(publication.Data.Span, skipInputValidation: true);
-            w.WriteString("timestamp"u8, DateTimeOffset.FromUnixTimeMilliseconds(publication.Timestamp).UtcDateTime);
-            w.WriteString("publicationId"u8, publication.Id);
-            if (publication.Key is not null)
-            {
-                w.WriteString("key"u8, publication.Key);
-            }
-            if (publication.Tags is { Count: > 0 } tags)
-            {
-                w.WriteStartObject("tags"u8);
-                foreach (var (name, value) in tags)
-                {
-                    w.WriteString(name, value);
-                }
-                w.WriteEndObject();
-            }
+            w.WriteString("type"u8, "batch"u8);
+            w.WriteString("channel"u8, channel);
         });
+        // Splice the cached frames: prefix without its closing brace, then ,"publications":[f1,f2,…]}.
+        var frames = new byte[publications.Count][];
+        var length = prefix.Length - 1 + ",\"publications\":[".Length + 2;
+        for (var i = 0; i < frames.Length; i++)
+        {
+            frames[i] = publications[i].GetFrame(this);
+            length += frames[i].Length + (i > 0 ? 1 : 0);
+        }
+        var result = new byte[length];
+        var span = result.AsSpan();
+        prefix.AsSpan(0, prefix.Length - 1).CopyTo(span);
+        var at = prefix.Length - 1;
+        at += Copy(",\"publications\":["u8, span[at..]);
+        for (var i = 0; i < frames.Length; i++)
+        {
+            if (i > 0)
+            {
+                span[at++] = (byte)',';
+            }
+            at += Copy(frames[i], span[at..]);
+        }
+        span[at++] = (byte)']';
+        span[at] = (byte)'}';
+        return result;
+    }
+
+    private static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        source.CopyTo(destination);
+        return source.Length;
+    }
+
+    /// <summary>Writes a publication's fields into an open JSON object.</summary>
+    internal static void WriteFields(Utf8JsonWriter w, Publication publication)
+    {
+        w.WriteString("type"u8, publication.Type);
+        w.WriteString("channel"u8, publication.Channel);
+        w.WritePropertyName("data"u8);
+        w.WriteRawValue(publication.Data.Span, skipInputValidation: true);
+        w.WriteString("timestamp"u8, DateTimeOffset.FromUnixTimeMilliseconds(publication.Timestamp).UtcDateTime);
+        w.WriteString("publicationId"u8, publication.Id);
+        if (publication.Epoch is not null)
+        {
+            w.WriteNumber("offset"u8, publication.Offset);
+            w.WriteString("epoch"u8, publication.Epoch);
+        }
+        if (publication.Key is not null)
+        {
+            w.WriteString("key"u8, publication.Key);
+        }
+        if (publication.Tags is { Count: > 0 } tags)
+        {
+            w.WriteStartObject("tags"u8);
+            foreach (var (name, value) in tags)
+            {
+                w.WriteString(name, value);
+            }
+            w.WriteEndObject();
+        }
+    }
 }

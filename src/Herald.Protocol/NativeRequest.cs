@@ -1,3 +1,5 @@
+using Herald.Core.History;
+
 namespace Herald.Protocol;
 
 /// <summary>A decoded client frame. Fields not sent are null.</summary>
@@ -30,4 +32,16 @@ public sealed class NativeRequest
     public string? Key { get; set; }
 
     public Dictionary<string, string>? Tags { get; set; }
+
+    /// <summary>The <c>since</c> offset of a recovering <c>subscribe</c> or of <c>request_history</c>.</summary>
+    public long? SinceOffset { get; set; }
+
+    /// <summary>The <c>since</c> epoch; null when only an offset was given.</summary>
+    public string? SinceEpoch { get; set; }
+
+    /// <summary>The full <c>since</c> position when both offset and epoch were given.</summary>
+    public StreamPosition? Since => SinceOffset is { } offset && SinceEpoch is { } epoch ? new StreamPosition(offset, epoch) : null;
+
+    /// <summary>The <c>limit</c> of <c>request_history</c>.</summary>
+    public int? Limit { get; set; }
 }

@@ -7,20 +7,22 @@ using Microsoft.IdentityModel.Tokens;
 namespace Herald.Server;
 
 /// <summary>
-/// F-RUN-1: with no token key configured, the server makes a development signing key and an admin
-/// API key, and prints them (with a ready-made user token) once on standard output. They live only
-/// in this process's memory; nothing is written to disk or to the logs.
+/// F-RUN-1: with no token key configured, the server makes a development signing key (and a
+/// ready-made user token); with no API keys, an admin API key. They are printed once on standard
+/// output when the server has started, and live only in this process's memory: nothing is
+/// written to disk or to the logs.
 /// </summary>
 internal static class DevelopmentCredentials
 {
-    public static void EnsureConfigured(IConfigurationManager configuration, TextWriter output)
+    /// <summary>Adds what is missing to the configuration; returns the text to print, or null when nothing was generated.</summary>
+    public static string? EnsureConfigured(IConfigurationManager configuration)
     {
         var auth = configuration.GetSection($"{HeraldOptions.SectionName}:Auth");
         var hasKey = !string.IsNullOrEmpty(auth["JwtSecret"]) || !string.IsNullOrEmpty(auth["JwtPublicKeyFile"]);
         var hasApiKeys = auth.GetSection("ApiKeys").GetChildren().Any();
         if (hasKey && hasApiKeys)
         {
-            return;
+            return null;
         }
         var values = new Dictionary<string, string?>();
         var text = new StringBuilder();
@@ -42,8 +44,7 @@ internal static class DevelopmentCredentials
         }
         text.AppendLine("Configure Herald:Auth:JwtSecret or Herald:Auth:JwtPublicKeyFile and Herald:Auth:ApiKeys for real use (docs/configuration.md).");
         configuration.AddInMemoryCollection(values);
-        output.Write(text.ToString());
-        output.Flush();
+        return text.ToString();
     }
 
     /// <summary>Signs an HS256 user token.</summary>

@@ -6,6 +6,9 @@ namespace Herald.Server;
 /// <summary>Builds the standalone server; <c>Program</c> runs it and tests start it on a loopback port.</summary>
 public static class HeraldServer
 {
+    /// <summary>Where the server listens when nothing else is configured.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
     /// <summary>Creates the application from command-line arguments, environment and appsettings.json.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, TextWriter? output = null)
     {
@@ -17,12 +20,27 @@ public static class HeraldServer
         // Hosting logs full request URLs, which may carry ?token=: keep it below Information whatever the configuration says.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         configure?.Invoke(builder);
-        DevelopmentCredentials.EnsureConfigured(builder.Configuration, output ?? Console.Out);
+        // The default address, unless --urls, URLS, ASPNETCORE_URLS or ASPNETCORE_HTTP(S)_PORTS chose one.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        var credentials = DevelopmentCredentials.EnsureConfigured(builder.Configuration);
 
         builder.Services.AddHerald();
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
+        if (credentials is not null)
+        {
+            // Printed once the server is up, so a configuration error is not buried under them.
+            var writer = output ?? Console.Out;
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                writer.Write(credentials);
+                writer.Flush();
+            });
+        }
         app.UseCors();
         app.MapOpenApi();
         app.MapHerald();
@@ -53,6 +71,21 @@ public static class HeraldServer
                 await Console.Error.WriteLineAsync("  " + failure).ConfigureAwait(false);
             }
             return 2;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+        {
+            // Unknown keys and values that do not convert (MaxFrameBytes=64k): the binder names the key.
+            await Console.Error.WriteLineAsync("Herald cannot start: the configuration is invalid.").ConfigureAwait(false);
+            for (Exception? e = ex; e is not null; e = e.InnerException)
+            {
+                await Console.Error.WriteLineAsync("  " + e.Message).ConfigureAwait(false);
+            }
+            return 2;
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"Herald cannot start: {ex.Message}").ConfigureAwait(false);
+            return 1;
         }
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);

@@ -39,6 +39,9 @@ public sealed class LimitsTests
         await using var a = await server.ConnectUserAsync("u_1", "acme");
         await using var b = await server.ConnectUserAsync("u_1", "acme");
         await using var c = await server.ConnectAsync(TestTokens.Hs256("u_1", "acme"));
+        var error = await c.ReceiveAsync();
+        error.Type().ShouldBe("error");
+        error.Code().ShouldBe(106);
         var disconnect = await c.ReceiveAsync();
         disconnect.Type().ShouldBe("disconnect");
         disconnect.Code().ShouldBe(3503);
@@ -104,7 +107,7 @@ public sealed class LimitsTests
         using (var cts = new CancellationTokenSource(TestServer.Timeout))
         {
             await socket.ConnectAsync(server.WebSocketUri(), cts.Token);
-            await socket.SendAsync(Encoding.UTF8.GetBytes("{\"type\":\"subscribe\",\"id\":\"1\",\"channel\":\"logs:acme/big\"}"), WebSocketMessageType.Text, true, cts.Token);
+            await socket.SendAsync(Encoding.UTF8.GetBytes("{\"type\":\"subscribe\",\"id\":\"1\",\"channel\":\"build:acme/big\"}"), WebSocketMessageType.Text, true, cts.Token);
             var buffer = new byte[4096];
             for (var answers = 0; answers < 2;)
             {
@@ -113,7 +116,7 @@ public sealed class LimitsTests
             }
         }
         await using var healthy = await server.ConnectUserAsync("fast", "acme");
-        (await healthy.SubscribeAsync("logs:acme/big")).Type().ShouldBe("subscribed");
+        (await healthy.SubscribeAsync("build:acme/big")).Type().ShouldBe("subscribed");
 
         var payload = new string('x', 200_000);
         var published = 0;
@@ -121,7 +124,7 @@ public sealed class LimitsTests
         // Publish until the server reports the slow consumer (bounded: 400 × 200 KB is far beyond any socket buffer).
         for (; published < 400; published++)
         {
-            (await server.PublishAsync("logs:acme/big", "log_chunk", new { n = published, payload })).EnsureSuccessStatusCode();
+            (await server.PublishAsync("build:acme/big", "log_chunk", new { n = published, payload })).EnsureSuccessStatusCode();
             var frame = await healthy.ReceiveAsync();
             frame.GetProperty("data").GetProperty("n").GetInt32().ShouldBe(received++);
             var stats = await server.GetJsonAsync("/api/stats");

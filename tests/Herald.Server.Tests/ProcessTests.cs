@@ -82,6 +82,7 @@ public sealed partial class ProcessTests
     {
         await using var server = ServerProcess.Start(["--urls", "http://127.0.0.1:0"]);
         var baseUri = await server.WaitListeningAsync();
+        await TestServer.EventuallyAsync(() => Task.FromResult(ApiKey().IsMatch(server.Stdout)), "the credentials to be printed");
         var output = server.Stdout;
         Regex.Matches(output, "Herald development credentials").Count.ShouldBe(1);
         var token = UserToken().Match(output).Groups[1].Value;

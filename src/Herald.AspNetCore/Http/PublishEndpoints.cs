@@ -9,7 +9,8 @@ namespace Herald.AspNetCore.Http;
 /// <summary><c>POST /api/publish</c> and <c>POST /api/broadcast</c> (F-API-1), for API keys with the <c>publish</c> scope.</summary>
 internal static class PublishEndpoints
 {
-    public sealed record PublishResponse(string Id, string Channel, string Type, long Timestamp);
+    /// <summary>The accepted publication: its id, channel, type, time, and stream position when the channel keeps one.</summary>
+    public sealed record PublishResponse(string Id, string Channel, string Type, DateTimeOffset Timestamp, long? Offset, string? Epoch);
 
     public sealed record BroadcastResponse(IReadOnlyList<PublishResponse> Publications);
 
@@ -70,7 +71,8 @@ internal static class PublishEndpoints
         }
     }
 
-    private static PublishResponse ToResponse(Publication p) => new(p.Id, p.Channel, p.Type, p.Timestamp);
+    private static PublishResponse ToResponse(Publication p) =>
+        new(p.Id, p.Channel, p.Type, DateTimeOffset.FromUnixTimeMilliseconds(p.Timestamp), p.Epoch is null ? null : p.Offset, p.Epoch);
 
     private static HeraldError? ReadTemplate(JsonElement root, out PublishRequest request)
     {

@@ -31,18 +31,27 @@ internal static class ServerEndpoints
         {
             return HttpProblems.Result(StatusCodes.Status503ServiceUnavailable, "server is shutting down");
         }
-        bool brokerHealthy;
+        if (!await Healthy(() => node.Broker.IsHealthyAsync(cancellationToken)).ConfigureAwait(false))
+        {
+            return HttpProblems.Result(StatusCodes.Status503ServiceUnavailable, "the broker is not reachable");
+        }
+        if (!await Healthy(() => node.History.IsHealthyAsync(cancellationToken)).ConfigureAwait(false))
+        {
+            return HttpProblems.Result(StatusCodes.Status503ServiceUnavailable, "the history store is not reachable");
+        }
+        return TypedResults.Ok(new { status = "ready", broker = "ok", storage = "ok" });
+    }
+
+    private static async Task<bool> Healthy(Func<ValueTask<bool>> check)
+    {
         try
         {
-            brokerHealthy = await node.Broker.IsHealthyAsync(cancellationToken).ConfigureAwait(false);
+            return await check().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            brokerHealthy = false;
+            return false;
         }
-        return brokerHealthy
-            ? TypedResults.Ok(new { status = "ready", broker = "ok" })
-            : HttpProblems.Result(StatusCodes.Status503ServiceUnavailable, "the broker is not reachable");
     }
 
     public static StatsResponse Stats(Node node) => new(

@@ -14,9 +14,16 @@ internal static class WebSocketHandshake
 {
     private static readonly byte[] Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.ToArray();
 
-    /// <summary>Null when the request is a valid WebSocket upgrade; otherwise why not.</summary>
+    /// <summary>Null when the request is a valid WebSocket upgrade (HTTP/1.1) or extended CONNECT (HTTP/2, RFC 8441); otherwise why not.</summary>
     public static string? Check(HttpContext context)
     {
+        if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+        {
+            return string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase)
+                && context.Request.Headers.SecWebSocketVersion.ToString() == "13"
+                ? null
+                : "an extended CONNECT for the 'websocket' protocol, version 13, is expected";
+        }
         var upgrade = context.Features.Get<IHttpUpgradeFeature>();
         if (upgrade is null || !upgrade.IsUpgradableRequest || !HttpMethods.IsGet(context.Request.Method))
         {
@@ -40,9 +47,13 @@ internal static class WebSocketHandshake
         return null;
     }
 
-    /// <summary>Answers 101 Switching Protocols and returns the raw connection stream.</summary>
+    /// <summary>Answers 101 Switching Protocols (or 200 to an HTTP/2 extended CONNECT) and returns the raw stream.</summary>
     public static Task<Stream> AcceptAsync(HttpContext context)
     {
+        if (context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect)
+        {
+            return connect.AcceptAsync().AsTask();
+        }
         var key = context.Request.Headers.SecWebSocketKey.ToString();
         var response = context.Response.Headers;
         response.Connection = "Upgrade";

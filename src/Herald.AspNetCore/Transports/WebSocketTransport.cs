@@ -4,6 +4,7 @@ using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Herald.Core.Auth;
 using Herald.Core.Channels;
+using Herald.Core.History;
 using Herald.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -109,9 +110,11 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
         {
             while (true)
             {
-                if (count == buffer.Length)
+                // The usable part of the buffer never exceeds the frame limit (pooled arrays may be larger).
+                var capacity = Math.Min(buffer.Length, max);
+                if (count == capacity)
                 {
-                    if (buffer.Length >= max)
+                    if (capacity == max)
                     {
                         // Too large: keep reading into the same buffer only to discard the rest.
                         oversized = true;
@@ -123,19 +126,15 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
                         buffer.AsSpan(0, count).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;
+                        capacity = Math.Min(buffer.Length, max);
                     }
                 }
-                var result = await socket.ReceiveAsync(buffer.AsMemory(count, Math.Min(buffer.Length, max) - count), aborted).ConfigureAwait(false);
+                var result = await socket.ReceiveAsync(buffer.AsMemory(count, capacity - count), aborted).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
                 }
                 count += result.Count;
-                if (count > max)
-                {
-                    oversized = true;
-                    count = 0;
-                }
                 if (!result.EndOfMessage)
                 {
                     continue;
@@ -162,7 +161,16 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
                     continue;
                 }
                 logger.FrameReceived(client.Id, length);
-                await HandleFrameAsync(client, buffer.AsMemory(0, length)).ConfigureAwait(false);
+                try
+                {
+                    await HandleFrameAsync(client, buffer.AsMemory(0, length)).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A failure inside the server fails the request, not the connection.
+                    logger.ClientFailed(ex, client.Id);
+                    Reply(client, NativeCodec.FindId(buffer.AsMemory(0, length)), new HeraldError(HeraldErrorCode.Internal, "internal server error"));
+                }
                 if (buffer.Length > InitialReceiveBuffer)
                 {
                     // Do not keep a large buffer for an idle connection.
@@ -217,8 +225,36 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
                     Reply(client, request.Id, HeraldError.BadRequest(filterError));
                     return;
                 }
-                var result = await client.SubscribeAsync(request.Channel, filter).ConfigureAwait(false);
-                Answer(client, request, result, "subscribed");
+                if (request.SinceOffset is not null && request.SinceEpoch is null)
+                {
+                    Reply(client, request.Id, HeraldError.BadRequest("'since' needs both 'offset' and 'epoch' to recover"));
+                    return;
+                }
+                var id = request.Id;
+                var subscribeError = await client.SubscribeAsync(request.Channel, filter, request.Since,
+                    result => client.Send(NativeCodec.Subscribed(id, result))).ConfigureAwait(false);
+                if (subscribeError is { } e)
+                {
+                    Reply(client, id, e);
+                }
+                return;
+            }
+            case NativeMessageType.RequestHistory:
+            {
+                if (client.Authorize(request.Channel, out var name, out _) is { } denied)
+                {
+                    Reply(client, request.Id, denied);
+                    return;
+                }
+                var (page, historyError) = await node.ReadHistoryAsync(name.Value, request.Since, request.SinceOffset, request.Limit).ConfigureAwait(false);
+                if (historyError is { } e)
+                {
+                    Reply(client, request.Id, e);
+                }
+                else
+                {
+                    client.Send(NativeCodec.History(request.Id, name.Value, page!));
+                }
                 return;
             }
             case NativeMessageType.Unsubscribe:
@@ -232,6 +268,11 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
             }
             case NativeMessageType.Publish:
             {
+                if (string.IsNullOrEmpty(request.PublicationType))
+                {
+                    Reply(client, request.Id, HeraldError.BadRequest("'event' (the publication type) is required"));
+                    return;
+                }
                 var publish = new PublishRequest(request.Channel, request.PublicationType, request.Data.ToArray(), request.Tags, request.Key);
                 var (publication, publishError) = await client.PublishAsync(publish).ConfigureAwait(false);
                 if (publishError is { } e)
@@ -277,6 +318,7 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
         var principal = result.Principal!;
         if (client.Authenticate(principal) is { } code)
         {
+            Reply(client, id, new HeraldError(HeraldErrorCode.LimitExceeded, $"user has the maximum of {node.Options.Limits.MaxConnectionsPerUser} connections"));
             client.Disconnect(code);
             return;
         }
@@ -302,7 +344,7 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
                 {
                     var more = outbox.TryDequeue(out var next);
                     stream.Coalesce = more;
-                    await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
+                    await socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
                     if (!more)
                     {
                         break;

@@ -16,7 +16,7 @@ public sealed class NamespaceRegistry
 
     public NamespaceRegistry(IReadOnlyDictionary<string, NamespaceOptions> namespaces)
     {
-        _namespaces = namespaces.ToFrozenDictionary(StringComparer.Ordinal);
+        _namespaces = namespaces.ToFrozenDictionary(n => n.Key.ToLowerInvariant(), n => n.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The configured namespaces.</summary>
@@ -25,11 +25,23 @@ public sealed class NamespaceRegistry
     /// <summary>The shipped namespaces with their default options.</summary>
     public static Dictionary<string, NamespaceOptions> CreateDefaults()
     {
-        var result = new Dictionary<string, NamespaceOptions>(StringComparer.Ordinal);
+        // Case-insensitive so that HERALD__NAMESPACES__LOGS__… configures "logs"; names themselves are lower case.
+        var result = new Dictionary<string, NamespaceOptions>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in ShippedNamespaces)
         {
-            result[name] = new NamespaceOptions { Scope = name == "user" ? ChannelScope.User : ChannelScope.Org };
+            result[name] = new NamespaceOptions
+            {
+                Scope = name == "user" ? ChannelScope.User : ChannelScope.Org,
+                KeepLatestState = name is "org" or "workspace" or "service" or "operation",
+            };
         }
+        // Log streams: a long tail for late viewers, delivered in batches (F-ST-1).
+        result["logs"].HistorySize = 1000;
+        result["logs"].HistoryTtlSeconds = 3600;
+        result["logs"].Delivery = DeliveryMode.Batched;
+        // Metric streams: a short history for charts, conflated per metric key (F-ST-2).
+        result["metrics"].HistorySize = 300;
+        result["metrics"].Delivery = DeliveryMode.Conflated;
         return result;
     }
 

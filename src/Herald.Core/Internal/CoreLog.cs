@@ -29,6 +29,9 @@ internal static partial class CoreLog
     [LoggerMessage(1008, LogLevel.Warning, "The broker reconnected; publications sent while it was away may be missing")]
     public static partial void BrokerReconnected(this ILogger logger);
 
+    [LoggerMessage(1009, LogLevel.Error, "History maintenance failed")]
+    public static partial void MaintenanceFailed(this ILogger logger, Exception exception);
+
     [LoggerMessage(1007, LogLevel.Error, "Broker failed to subscribe to {Channel}")]
     public static partial void BrokerSubscribeFailed(this ILogger logger, Exception exception, string channel);
 }

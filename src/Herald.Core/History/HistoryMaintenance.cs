@@ -1,0 +1,34 @@
+using Herald.Core.Internal;
+
+namespace Herald.Core.History;
+
+/// <summary>The background job that removes expired history and idle streams, once a minute.</summary>
+internal static class HistoryMaintenance
+{
+    /// <summary>How long a stream with no publications and no state keeps its epoch and offset.</summary>
+    public static readonly TimeSpan StreamIdleTtl = TimeSpan.FromDays(1);
+
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    public static async Task RunAsync(Node node, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(Interval, node.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await node.History.RemoveExpiredAsync(node.Time.GetUtcNow(), StreamIdleTtl, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    node.Logger.MaintenanceFailed(ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using Herald.Core.Channels;
+
+namespace Herald.Core;
+
+public sealed partial class Node
+{
+    private readonly ConcurrentDictionary<string, PendingDelivery> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Delivers a publication to this node's subscribers of its channel, as its namespace says:
+    /// at once, in a batch, or conflated. Called by the broker, never concurrently for one channel.
+    /// </summary>
+    public void HandlePublication(Publication publication)
+    {
+        if (!_channels.TryGetValue(publication.Channel, out var subscribers) || subscribers.Items.Length == 0)
+        {
+            return;
+        }
+        var options = subscribers.Options!;
+        switch (options.Delivery)
+        {
+            case DeliveryMode.Batched:
+                while (!Pending(publication.Channel, options).AddToBatch(this, publication))
+                {
+                }
+                break;
+            case DeliveryMode.Conflated:
+                while (!Pending(publication.Channel, options).AddConflated(this, publication))
+                {
+                }
+                break;
+            default:
+                FanOut(publication.Channel, new PreparedPublication(publication));
+                break;
+        }
+    }
+
+    private PendingDelivery Pending(string channel, NamespaceOptions options) =>
+        _pending.GetOrAdd(channel, static (c, o) => new PendingDelivery(c, o), options);
+
+    /// <summary>Sends one publication to every matching subscriber, encoded once per encoder.</summary>
+    private void FanOut(string channel, PreparedPublication prepared)
+    {
+        if (!_channels.TryGetValue(channel, out var subscribers))
+        {
+            return;
+        }
+        long sent = 0;
+        var tags = prepared.Publication.Tags;
+        foreach (var subscription in subscribers.Items)
+        {
+            var filter = subscription.Filter;
+            if (filter is not null && !filter.Matches(tags))
+            {
+                continue;
+            }
+            var client = subscription.Client;
+            if (client.Send(new OutboundFrame(prepared.GetFrame(client.Encoder), prepared)))
+            {
+                sent++;
+            }
+        }
+        Metrics.MessagesSent(sent);
+    }
+
+    /// <summary>Sends a batch: one frame per encoder for unfiltered subscribers, a filtered frame for the others.</summary>
+    private void FanOutBatch(string channel, PreparedPublication[] batch)
+    {
+        if (!_channels.TryGetValue(channel, out var subscribers))
+        {
+            return;
+        }
+        Span<byte[]?> shared = new byte[]?[PublicationEncoder.MaxEncoders];
+        long sent = 0;
+        foreach (var subscription in subscribers.Items)
+        {
+            var client = subscription.Client;
+            var items = batch;
+            if (subscription.Filter is { } filter)
+            {
+                items = batch.Where(p => filter.Matches(p.Publication.Tags)).ToArray();
+                if (items.Length == 0)
+                {
+                    continue;
+                }
+            }
+            var frame = items == batch
+                ? shared[client.Encoder.Slot] ??= client.Encoder.EncodeBatch(channel, batch)
+                : client.Encoder.EncodeBatch(channel, items);
+            if (client.Send(new OutboundFrame(frame, items)))
+            {
+                sent += items.Length;
+            }
+        }
+        Metrics.MessagesSent(sent);
+    }
+
+    /// <summary>Delivers whatever waits for a channel now (before a subscriber recovers, and at shutdown).</summary>
+    private void FlushPending(string channel)
+    {
+        if (_pending.TryGetValue(channel, out var pending))
+        {
+            pending.Flush(this);
+        }
+    }
+
+    /// <summary>Delivers every pending batch and conflated update.</summary>
+    public void FlushAllPending()
+    {
+        foreach (var pending in _pending.Values)
+        {
+            pending.Flush(this);
+        }
+    }
+
+    /// <summary>
+    /// What waits for delivery on one channel: a batch, or the newest unsent publication per key.
+    /// All state is guarded by the instance lock; delivery happens under it, so batches and
+    /// conflated updates leave in order.
+    /// </summary>
+    private sealed class PendingDelivery(string channel, NamespaceOptions options)
+    {
+        private List<PreparedPublication>? _batch;
+        private Dictionary<string, Publication>? _latest;
+        private bool _windowOpen;
+        private bool _removed;
+
+        /// <summary>False when this instance was retired meanwhile: the caller gets a fresh one and retries.</summary>
+        public bool AddToBatch(Node node, Publication publication)
+        {
+            lock (this)
+            {
+                if (_removed)
+                {
+                    return false;
+                }
+                var batch = _batch ??= new List<PreparedPublication>(options.BatchMaxSize);
+                batch.Add(new PreparedPublication(publication));
+                if (batch.Count >= options.BatchMaxSize)
+                {
+                    FlushBatch(node);
+                }
+                else if (batch.Count == 1)
+                {
+                    _ = FlushLaterAsync(node, options.BatchMaxDelayMs);
+                }
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// Conflation with a leading edge: an update outside a window goes at once and opens a
+        /// window of <see cref="NamespaceOptions.ConflationIntervalMs"/>; inside it, only the newest
+        /// update per key is kept and sent when the window closes.
+        /// </summary>
+        public bool AddConflated(Node node, Publication publication)
+        {
+            lock (this)
+            {
+                if (_removed)
+                {
+                    return false;
+                }
+                if (!_windowOpen)
+                {
+                    _windowOpen = true;
+                    node.FanOut(channel, new PreparedPublication(publication));
+                    _ = CloseWindowLaterAsync(node);
+                    return true;
+                }
+                (_latest ??= new Dictionary<string, Publication>(StringComparer.Ordinal))[publication.Key ?? publication.Type] = publication;
+                return true;
+            }
+        }
+
+        public void Flush(Node node)
+        {
+            lock (this)
+            {
+                FlushBatch(node);
+                FlushLatest(node);
+            }
+        }
+
+        private void FlushBatch(Node node)
+        {
+            if (_batch is not { Count: > 0 } batch)
+            {
+                return;
+            }
+            _batch = null;
+            node.FanOutBatch(channel, [.. batch]);
+        }
+
+        private bool FlushLatest(Node node)
+        {
+            if (_latest is not { Count: > 0 } latest)
+            {
+                return false;
+            }
+            _latest = null;
+            foreach (var publication in latest.Values.OrderBy(p => p.Offset))
+            {
+                node.FanOut(channel, new PreparedPublication(publication));
+            }
+            return true;
+        }
+
+        private async Task FlushLaterAsync(Node node, int delayMs)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(delayMs), node.Time).ConfigureAwait(false);
+            lock (this)
+            {
+                FlushBatch(node);
+                RetireIfIdle(node);
+            }
+        }
+
+        /// <summary>Removes this instance from the node once nothing waits, so idle channels cost nothing.</summary>
+        private void RetireIfIdle(Node node)
+        {
+            if (_batch is not { Count: > 0 } && _latest is not { Count: > 0 } && !_windowOpen)
+            {
+                _removed = true;
+                node._pending.TryRemove(new KeyValuePair<string, PendingDelivery>(channel, this));
+            }
+        }
+
+        private async Task CloseWindowLaterAsync(Node node)
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(options.ConflationIntervalMs), node.Time).ConfigureAwait(false);
+                lock (this)
+                {
+                    // Sending what waited starts a new window; with nothing waiting the window closes.
+                    if (!FlushLatest(node))
+                    {
+                        _windowOpen = false;
+                        RetireIfIdle(node);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+namespace Herald.Server.Tests;
+
+/// <summary>One test per fixed bug, named after it.</summary>
+public sealed class RegressionTests
+{
+    [Fact]
+    public async Task OversizedFrame_WithLimitNotAPowerOfTwo_IsAnsweredAndTheConnectionGoesOn()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Herald:Limits:MaxFrameBytes"] = "5000" });
+        await using var client = await server.ConnectUserAsync("u_1", "acme");
+        await client.SendTextAsync("{\"type\":\"ping\",\"pad\":\"" + new string('x', 6000) + "\"}");
+        (await client.ReceiveAsync()).Code().ShouldBe(115);
+        // A frame just under the limit still works.
+        await client.SendTextAsync("{\"type\":\"ping\",\"id\":\"ok\",\"pad\":\"" + new string('x', 4900) + "\"}");
+        (await client.ReceiveAsync()).Str("id").ShouldBe("ok");
+    }
+
+    [Fact]
+    public async Task RequestIdAfterABadField_IsStillEchoedInTheError()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectUserAsync("u_1", "acme");
+        await client.SendTextAsync("{\"type\":\"subscribe\",\"channel\":42,\"id\":\"late\"}");
+        var error = await client.ReceiveAsync();
+        error.Code().ShouldBe(107);
+        error.Str("id").ShouldBe("late");
+    }
+
+    [Fact]
+    public async Task ClientPublishWithoutEvent_NamesTheEventField()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Herald:Namespaces:chat:AllowPublish"] = "true", ["Herald:Namespaces:chat:Scope"] = "Org" });
+        await using var client = await server.ConnectUserAsync("u_1", "acme");
+        var error = await client.RequestAsync("publish", "chat:acme", new { data = new { text = "hi" } });
+        error.Code().ShouldBe(107);
+        error.Str("message").ShouldContain("'event'");
+        await client.SubscribeAsync("chat:acme");
+        var published = await client.RequestAsync("publish", "chat:acme", new { @event = "chat.message", data = new { text = "hi" } });
+        published.Type().ShouldBe("published");
+        (await client.ReceiveAsync()).Type().ShouldBe("chat.message");
+    }
+
+    [Fact]
+    public async Task NamespaceSettingsInUpperCase_ChangeTheShippedNamespace()
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Herald:Namespaces:LOGS:HistorySize"] = "5" });
+        var node = server.Services.GetRequiredService<Herald.Core.Node>();
+        node.Namespaces.TryGet("logs", out var logs).ShouldBeTrue();
+        logs.HistorySize.ShouldBe(5);
+        logs.Delivery.ShouldBe(Herald.Core.Channels.DeliveryMode.Batched);
+    }
+
+    [Theory]
+    [InlineData("--Herald:Limits:MaxFrameByts=100000", "MaxFrameByts")]
+    [InlineData("--Herald:Limits:MaxFrameBytes=64k", "MaxFrameBytes")]
+    [InlineData("--Herald:Namespaces:chat:Scope=Publik", "Scope")]
+    public async Task UnknownOrUnconvertibleSettings_StopTheServerNamingThem(string argument, string named)
+    {
+        await using var server = ServerProcess.Start(["--urls", "http://127.0.0.1:0", argument], new Dictionary<string, string>
+        {
+            ["Herald__Auth__JwtSecret"] = TestTokens.Secret,
+        });
+        (await server.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBe(2);
+        server.Stderr.ShouldContain(named);
+        server.Stdout.ShouldNotContain("development credentials");
+    }
+
+    [Fact]
+    public async Task AspNetCoreUrls_IsHonoured()
+    {
+        await using var server = ServerProcess.Start([], new Dictionary<string, string>
+        {
+            ["Herald__Auth__JwtSecret"] = TestTokens.Secret,
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+        });
+        var uri = await server.WaitListeningAsync();
+        uri.Port.ShouldNotBe(5080);
+    }
+}
