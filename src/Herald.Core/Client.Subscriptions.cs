@@ -21,6 +21,10 @@ public sealed partial class Client
         }
     }
 
+    /// <summary>Subscribes without recovery, for callers that need no answer (embedding code, tests).</summary>
+    public ValueTask<HeraldError?> SubscribeAsync(string? channel, TagFilter? filter = null, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(channel, filter, since: null, static _ => { }, cancellationToken);
+
     /// <summary>
     /// Subscribes to a channel (F-PR-1 <c>subscribe</c>): checks the name, the namespace, the scope
     /// and the per-connection limit, then starts delivery. Returns null on success or the error to answer.

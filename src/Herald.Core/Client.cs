@@ -70,15 +70,23 @@ public sealed partial class Client
     /// </summary>
     public DisconnectCode? Authenticate(HeraldPrincipal principal)
     {
-        if (Principal is not null)
+        // Under the same lock as Close, so a closed connection never stays counted against its user.
+        lock (_closedSource)
         {
-            throw new InvalidOperationException("The client is already authenticated.");
+            if (Principal is not null)
+            {
+                throw new InvalidOperationException("The client is already authenticated.");
+            }
+            if (IsClosed)
+            {
+                return Core.DisconnectCode.InternalError;
+            }
+            if (!_node.Connections.TryAddUser(this, principal.UserId))
+            {
+                return Core.DisconnectCode.ConnectionLimit;
+            }
+            Principal = principal;
         }
-        if (!_node.Connections.TryAddUser(this, principal.UserId))
-        {
-            return Core.DisconnectCode.ConnectionLimit;
-        }
-        Principal = principal;
         _node.Logger.Authenticated(Id, principal.UserId, principal.OrgId);
         return null;
     }
@@ -149,9 +157,12 @@ public sealed partial class Client
     /// <summary>The transport is done with the connection (peer closed, or after a disconnect). Idempotent.</summary>
     public void Close()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        lock (_closedSource)
         {
-            return;
+            if (Interlocked.Exchange(ref _closed, 1) != 0)
+            {
+                return;
+            }
         }
         Outbox.Complete();
         _node.Detach(this);

@@ -46,16 +46,17 @@ public sealed partial class Node
     internal async ValueTask SubscribeAsync(Subscription subscription, NamespaceOptions options, StreamPosition? since, Action<SubscribeResult> onSubscribed, CancellationToken cancellationToken)
     {
         var channel = subscription.Channel.Value;
-        if (!options.HasStream)
-        {
-            onSubscribed(SubscribeResult.Plain(channel));
-            await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
-            return;
-        }
         var gate = Gate(channel);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!options.HasStream)
+            {
+                // Subscribed at the broker first: the answer is queued only once delivery is sure.
+                await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
+                onSubscribed(SubscribeResult.Plain(channel));
+                return;
+            }
             // Whatever waits in a batch is in history already: deliver it to the current
             // subscribers now, so the new one gets it only through recovery.
             FlushPending(channel);
@@ -70,8 +71,10 @@ public sealed partial class Node
                 ? await History.ReadStateAsync(channel, cancellationToken).ConfigureAwait(false)
                 : [];
             var filter = subscription.Filter;
-            onSubscribed(new SubscribeResult(channel, position, options.HistorySize > 0, recovered, Filter(missed, filter), Filter(state, filter)));
+            // Added before the answer is queued (the broker may refuse); no publication of the
+            // channel can be fanned out in between, because publishing needs this gate.
             await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
+            onSubscribed(new SubscribeResult(channel, position, options.HistorySize > 0, recovered, Filter(missed, filter), Filter(state, filter)));
         }
         finally
         {

@@ -148,29 +148,53 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// Adds a subscription, subscribing the node at the broker first when the channel is new here.
+    /// The caller holds <see cref="Gate"/> for the channel, which also orders broker unsubscribes,
+    /// so a subscribe and an unsubscribe of one channel never interleave at the broker. When the
+    /// broker fails, nothing is added and the exception propagates.
+    /// </summary>
     internal async ValueTask AddSubscriptionAsync(Subscription subscription, NamespaceOptions options, CancellationToken cancellationToken)
     {
         var channel = subscription.Channel.Value;
         while (true)
         {
             var subscribers = _channels.GetOrAdd(channel, static _ => new ChannelSubscribers());
-            subscribers.Options ??= options;
-            bool first;
+            bool needBroker;
             lock (subscribers)
             {
                 if (subscribers.Removed)
                 {
                     continue;
                 }
-                first = subscribers.Items.Length == 0 && !subscribers.BrokerSubscribed;
-                subscribers.Items = [.. subscribers.Items, subscription];
+                subscribers.Options ??= options;
+                needBroker = !subscribers.BrokerSubscribed;
+            }
+            if (needBroker)
+            {
+                try
+                {
+                    await _broker.SubscribeAsync(channel, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    lock (subscribers)
+                    {
+                        if (subscribers.Items.Length == 0 && !subscribers.Removed)
+                        {
+                            subscribers.Removed = true;
+                            _channels.TryRemove(new KeyValuePair<string, ChannelSubscribers>(channel, subscribers));
+                        }
+                    }
+                    throw;
+                }
+            }
+            lock (subscribers)
+            {
                 subscribers.BrokerSubscribed = true;
+                subscribers.Items = [.. subscribers.Items, subscription];
             }
             Interlocked.Increment(ref _subscriptionCount);
-            if (first)
-            {
-                await _broker.SubscribeAsync(channel, cancellationToken).ConfigureAwait(false);
-            }
             return;
         }
     }
@@ -210,10 +234,12 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
 
     private async Task UnsubscribeFromBrokerAsync(string channel)
     {
+        var gate = Gate(channel);
+        await gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            // A new subscriber may have arrived in between: only leave if the channel is still empty.
-            if (!_channels.ContainsKey(channel))
+            // Under the gate no subscribe can interleave; one that came first keeps the channel.
+            if (!_channels.TryGetValue(channel, out var subscribers) || subscribers.Items.Length == 0)
             {
                 await _broker.UnsubscribeAsync(channel, CancellationToken.None).ConfigureAwait(false);
             }
@@ -221,6 +247,10 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         catch (Exception ex)
         {
             Logger.BrokerSubscribeFailed(ex, channel);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 

@@ -15,6 +15,40 @@ public static class NativeCodec
     /// <summary>Longest accepted request id (as a string).</summary>
     public const int MaxIdLength = 128;
 
+    private enum Field
+    {
+        Other,
+        Type,
+        Id,
+        Data,
+        Channel,
+        Filters,
+        Token,
+        Event,
+        Key,
+        Tags,
+        Since,
+        Limit,
+    }
+
+    /// <summary>The field a property name denotes; compares unescaped text, so <c>"typ\u0065"</c> is <c>type</c>.</summary>
+    private static Field FieldOf(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("type"u8) ? Field.Type
+        : reader.ValueTextEquals("id"u8) ? Field.Id
+        : reader.ValueTextEquals("channel"u8) ? Field.Channel
+        : reader.ValueTextEquals("data"u8) ? Field.Data
+        : reader.ValueTextEquals("filters"u8) ? Field.Filters
+        : reader.ValueTextEquals("since"u8) ? Field.Since
+        : reader.ValueTextEquals("token"u8) ? Field.Token
+        : reader.ValueTextEquals("event"u8) ? Field.Event
+        : reader.ValueTextEquals("key"u8) ? Field.Key
+        : reader.ValueTextEquals("tags"u8) ? Field.Tags
+        : reader.ValueTextEquals("limit"u8) ? Field.Limit
+        : Field.Other;
+
+    /// <summary>Ids are echoed with their non-ASCII characters as sent (quotes, backslashes and controls still escaped).</summary>
+    private static readonly JsonSerializerOptions IdOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>
@@ -48,7 +82,7 @@ public static class NativeCodec
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isId = reader.ValueSpan.SequenceEqual("id"u8);
+                var isId = reader.ValueTextEquals("id"u8);
                 reader.Read();
                 if (isId)
                 {
@@ -59,7 +93,7 @@ public static class NativeCodec
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
         }
         return null;
@@ -80,9 +114,9 @@ public static class NativeCodec
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var property = reader.ValueSpan;
+                var property = FieldOf(ref reader);
                 reader.Read();
-                if (property.SequenceEqual("type"u8))
+                if (property == Field.Type)
                 {
                     if (!ReadString(ref reader, "type", out var type, ref error))
                     {
@@ -91,14 +125,14 @@ public static class NativeCodec
                     request.TypeName = type;
                     request.Type = ParseType(type);
                 }
-                else if (property.SequenceEqual("id"u8))
+                else if (property == Field.Id)
                 {
                     if (!ReadId(ref reader, frame, request, ref error))
                     {
                         return false;
                     }
                 }
-                else if (property.SequenceEqual("data"u8))
+                else if (property == Field.Data)
                 {
                     var start = (int)reader.TokenStartIndex;
                     var isObject = reader.TokenType == JsonTokenType.StartObject;
@@ -134,6 +168,12 @@ public static class NativeCodec
             error = HeraldError.BadRequest($"malformed JSON at byte {ex.BytePositionInLine}");
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // GetString on invalid UTF-8 or a lone surrogate escape (\uDC00).
+            error = HeraldError.BadRequest("a string is not valid UTF-8 or holds an invalid escape");
+            return false;
+        }
         if (request.TypeName is null)
         {
             error = HeraldError.BadRequest("'type' is required");
@@ -153,14 +193,18 @@ public static class NativeCodec
         reader.Read();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var property = reader.ValueSpan;
+            var property = FieldOf(ref reader);
             reader.Read();
             // Top-level fields win: only fill what the envelope did not set.
-            var alreadySet = (property.SequenceEqual("channel"u8) && request.Channel is not null)
-                || (property.SequenceEqual("filters"u8) && request.HasFilters)
-                || (property.SequenceEqual("token"u8) && request.Token is not null)
-            || (property.SequenceEqual("since"u8) && request.SinceOffset is not null)
-            || (property.SequenceEqual("limit"u8) && request.Limit is not null);
+            var alreadySet = property switch
+            {
+                Field.Channel => request.Channel is not null,
+                Field.Filters => request.HasFilters,
+                Field.Token => request.Token is not null,
+                Field.Since => request.SinceOffset is not null,
+                Field.Limit => request.Limit is not null,
+                _ => false,
+            };
             if (alreadySet)
             {
                 reader.Skip();
@@ -178,10 +222,10 @@ public static class NativeCodec
         return true;
     }
 
-    private static bool ReadCommonField(ref Utf8JsonReader reader, ReadOnlySpan<byte> property, NativeRequest request, ref HeraldError error, out bool known)
+    private static bool ReadCommonField(ref Utf8JsonReader reader, Field property, NativeRequest request, ref HeraldError error, out bool known)
     {
         known = true;
-        if (property.SequenceEqual("channel"u8))
+        if (property == Field.Channel)
         {
             if (!ReadString(ref reader, "channel", out var channel, ref error))
             {
@@ -189,12 +233,12 @@ public static class NativeCodec
             }
             request.Channel = channel;
         }
-        else if (property.SequenceEqual("filters"u8))
+        else if (property == Field.Filters)
         {
             request.HasFilters = true;
             return ReadFilters(ref reader, request, ref error);
         }
-        else if (property.SequenceEqual("token"u8))
+        else if (property == Field.Token)
         {
             if (!ReadString(ref reader, "token", out var token, ref error))
             {
@@ -202,7 +246,7 @@ public static class NativeCodec
             }
             request.Token = token;
         }
-        else if (property.SequenceEqual("event"u8))
+        else if (property == Field.Event)
         {
             if (!ReadString(ref reader, "event", out var type, ref error))
             {
@@ -210,7 +254,7 @@ public static class NativeCodec
             }
             request.PublicationType = type;
         }
-        else if (property.SequenceEqual("key"u8))
+        else if (property == Field.Key)
         {
             if (!ReadString(ref reader, "key", out var key, ref error))
             {
@@ -218,15 +262,15 @@ public static class NativeCodec
             }
             request.Key = key;
         }
-        else if (property.SequenceEqual("tags"u8))
+        else if (property == Field.Tags)
         {
             return ReadTags(ref reader, request, ref error);
         }
-        else if (property.SequenceEqual("since"u8))
+        else if (property == Field.Since)
         {
             return ReadSince(ref reader, request, ref error);
         }
-        else if (property.SequenceEqual("limit"u8))
+        else if (property == Field.Limit)
         {
             if (reader.TokenType == JsonTokenType.Null)
             {
@@ -277,12 +321,9 @@ public static class NativeCodec
         switch (reader.TokenType)
         {
             case JsonTokenType.String when reader.ValueSpan.Length <= MaxIdLength:
-                request.Id = frame[start..(start + reader.ValueSpan.Length + 2)].ToArray();
-                if (reader.ValueIsEscaped)
-                {
-                    // Re-encode so that the echoed id is canonical JSON whatever escapes were sent.
-                    request.Id = JsonSerializer.SerializeToUtf8Bytes(reader.GetString());
-                }
+                // Decoded and re-encoded: the echoed id is valid, canonical JSON whatever bytes or escapes were sent
+                // (GetString throws on invalid UTF-8, which the caller answers as a bad request).
+                request.Id = JsonSerializer.SerializeToUtf8Bytes(reader.GetString(), IdOptions);
                 return true;
             case JsonTokenType.Number when reader.TryGetInt64(out _):
                 request.Id = frame[start..(start + reader.ValueSpan.Length)].ToArray();
@@ -354,9 +395,8 @@ public static class NativeCodec
         long? offset = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.ValueSpan;
-            var isOffset = name.SequenceEqual("offset"u8);
-            var isEpoch = name.SequenceEqual("epoch"u8);
+            var isOffset = reader.ValueTextEquals("offset"u8);
+            var isEpoch = reader.ValueTextEquals("epoch"u8);
             reader.Read();
             if (isOffset)
             {

@@ -35,9 +35,14 @@ public sealed class RegressionTests
         error.Code().ShouldBe(107);
         error.Str("message").ShouldContain("'event'");
         await client.SubscribeAsync("chat:acme");
-        var published = await client.RequestAsync("publish", "chat:acme", new { @event = "chat.message", data = new { text = "hi" } });
-        published.Type().ShouldBe("published");
+        await client.SendJsonAsync(new { type = "publish", id = "p", channel = "chat:acme", @event = "chat.message", data = new { text = "hi" } });
+        // The publisher is a subscriber too: it gets the publication and the answer, the publication first.
         (await client.ReceiveAsync()).Type().ShouldBe("chat.message");
+        var published = await client.ReceiveAsync();
+        published.Type().ShouldBe("published");
+        published.Str("id").ShouldBe("p");
+        published.GetProperty("data").TryGetProperty("offset", out var offset).ShouldBeTrue(published.GetRawText());
+        offset.GetInt64().ShouldBe(1);
     }
 
     [Fact]
