@@ -17,6 +17,8 @@ public static class HeraldEndpointRouteBuilderExtensions
     {
         var transport = endpoints.ServiceProvider.GetRequiredService<WebSocketTransport>();
         endpoints.Map("/ws", transport.HandleAsync).ExcludeFromDescription();
+        var sse = endpoints.ServiceProvider.GetRequiredService<SseTransport>();
+        endpoints.MapGet("/sse", sse.HandleAsync).ExcludeFromDescription();
 
         endpoints.MapGet("/health", ServerEndpoints.Health).WithTags("Server").WithSummary("Liveness: the process is up.");
         endpoints.MapGet("/ready", ServerEndpoints.ReadyAsync).WithTags("Server").WithSummary("Readiness: storage and broker reachable.");
@@ -35,6 +37,9 @@ public static class HeraldEndpointRouteBuilderExtensions
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("Publish one event into many channels (API key, scope publish).")
             .WithDescription("Body: {\"channels\": [string], \"type\": string, \"data\": any JSON, \"tags\"?: {string: string}, \"key\"?: string}.");
+        api.MapGet("/history", HistoryEndpoints.GetAsync)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)
+            .WithSummary("A channel's history: publications after 'since' (an offset; with 'epoch' to detect lost history), or the newest 'limit' (user token, scoped; or any API key).");
         api.MapGet("/channels", (Node node, string? prefix) => ServerEndpoints.Channels(node, prefix))
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
             .ProducesProblem(401).ProducesProblem(403)

@@ -47,6 +47,7 @@ public static class HeraldServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OriginPolicy>();
         services.TryAddSingleton<WebSocketTransport>();
+        services.TryAddSingleton<SseTransport>();
         services.AddHostedService<HeraldLifetimeService>();
         services.AddProblemDetails();
         services.AddCors();

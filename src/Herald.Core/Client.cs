@@ -20,12 +20,13 @@ public sealed partial class Client
     private int _closed;
     private readonly TaskCompletionSource _closedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal Client(Node node, string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame)
+    internal Client(Node node, string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame, bool expectsPong)
     {
         _node = node;
         Transport = transport;
         Encoder = encoder;
         PingFrame = pingFrame;
+        ExpectsPong = expectsPong;
         Id = Guid.CreateVersion7().ToString("N");
         var limits = node.Options.Limits;
         Outbox = new Outbox(limits.MaxSendQueueBytes, limits.MaxSendQueueMessages);
@@ -47,6 +48,12 @@ public sealed partial class Client
 
     /// <summary>The frame the heartbeat sends; empty when the transport runs its own heartbeat.</summary>
     public ReadOnlyMemory<byte> PingFrame { get; }
+
+    /// <summary>
+    /// False for one-way transports (SSE): the heartbeat only keeps the stream warm, and a dead peer
+    /// shows as a failed or timed-out write instead of a missing pong.
+    /// </summary>
+    public bool ExpectsPong { get; }
 
     /// <summary>The user, once authenticated.</summary>
     public HeraldPrincipal? Principal { get; private set; }
@@ -187,7 +194,7 @@ public sealed partial class Client
             return;
         }
         var lastPing = Volatile.Read(ref _lastPingSent);
-        var lastActivity = Volatile.Read(ref _lastActivity);
+        var lastActivity = ExpectsPong ? Volatile.Read(ref _lastActivity) : now;
         if (lastActivity < lastPing && now - lastPing > timeout)
         {
             Disconnect(Core.DisconnectCode.NoPong);

@@ -115,11 +115,28 @@ public sealed partial class Node
         Id = Publication.NewId(),
         Channel = request.Channel!,
         Type = request.Type!,
-        Data = request.Data,
+        Data = OneLine(request.Data),
         Timestamp = Time.GetUtcNow().ToUnixTimeMilliseconds(),
         Key = request.Key,
         Tags = request.Tags,
     };
+
+    /// <summary>
+    /// Replaces raw CR and LF bytes with spaces. In valid JSON they can only be insignificant
+    /// whitespace (inside strings they must be escaped), so the value is unchanged, and every frame,
+    /// including an SSE <c>data:</c> line, holds the publication on one line.
+    /// </summary>
+    private static ReadOnlyMemory<byte> OneLine(ReadOnlyMemory<byte> data)
+    {
+        if (data.Span.IndexOfAny((byte)'\r', (byte)'\n') < 0)
+        {
+            return data;
+        }
+        var copy = data.ToArray();
+        copy.AsSpan().Replace((byte)'\r', (byte)' ');
+        copy.AsSpan().Replace((byte)'\n', (byte)' ');
+        return copy;
+    }
 
     /// <summary>A clustered broker lost its connection: publications in between may be missing.</summary>
     public void OnBrokerReconnected() => Logger.BrokerReconnected();

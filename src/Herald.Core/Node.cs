@@ -80,9 +80,13 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     }
 
     /// <summary>Registers a new connection. The transport then authenticates it and feeds it requests.</summary>
-    public Client CreateClient(string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame)
+    /// <param name="transport">The transport's name, for stats and logs.</param>
+    /// <param name="encoder">The encoder of the publication frames this connection receives.</param>
+    /// <param name="pingFrame">What the heartbeat sends; empty when the transport runs its own.</param>
+    /// <param name="expectsPong">Whether a peer that does not answer the heartbeat is cut off (false for one-way transports).</param>
+    public Client CreateClient(string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame, bool expectsPong = true)
     {
-        var client = new Client(this, transport, encoder, pingFrame);
+        var client = new Client(this, transport, encoder, pingFrame, expectsPong);
         Connections.Add(client);
         Metrics.ConnectionAccepted();
         Logger.Connected(client.Id, transport);

@@ -1,0 +1,282 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using Herald.AspNetCore.Internal;
+using Herald.Core;
+using Herald.Core.Auth;
+using Herald.Core.History;
+using Herald.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.AspNetCore.Transports;
+
+/// <summary>
+/// Server-Sent Events at <c>/sse?channel=…&amp;channel=…</c> (F-PR-3): a one-way fallback with the
+/// same auth and scoping as <c>/ws</c>. Each publication is an event named by its type whose
+/// <c>data</c> is the native publication frame (the same shared bytes a WebSocket client gets).
+/// The event <c>id</c> holds the position of every channel of the stream, so the browser's
+/// automatic reconnect with <c>Last-Event-ID</c> recovers all of them.
+/// </summary>
+public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTransport> logger)
+{
+    /// <summary>The transport name in stats.</summary>
+    public const string Name = "sse";
+
+    private static readonly byte[] Heartbeat = ": ping\n\n"u8.ToArray();
+
+    /// <summary>Handles one request to the endpoint.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (node.IsShuttingDown)
+        {
+            await HttpProblems.Write(context, StatusCodes.Status503ServiceUnavailable, "server is shutting down").ConfigureAwait(false);
+            return;
+        }
+        if (!origins.IsAllowed(context))
+        {
+            logger.OriginRefused(context.Request.Headers.Origin.ToString(), context.Request.Path);
+            await HttpProblems.Write(context, StatusCodes.Status403Forbidden, "origin not allowed").ConfigureAwait(false);
+            return;
+        }
+        var channels = context.Request.Query["channel"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).Distinct(StringComparer.Ordinal).ToArray();
+        if (channels.Length == 0)
+        {
+            await HttpProblems.Write(context, StatusCodes.Status400BadRequest, "at least one 'channel' query parameter is required").ConfigureAwait(false);
+            return;
+        }
+        if (channels.Length > node.Options.Limits.MaxSubscriptionsPerConnection)
+        {
+            await HttpProblems.Result(StatusCodes.Status400BadRequest, $"at most {node.Options.Limits.MaxSubscriptionsPerConnection} channels per stream", HeraldErrorCode.LimitExceeded).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+        var token = HttpAuthentication.GetBearerToken(context) ?? context.Request.Query["token"].ToString();
+        var auth = await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
+        if (!auth.IsValid)
+        {
+            await HttpProblems.Result(StatusCodes.Status401Unauthorized, auth.Message, auth.Error).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        var client = node.CreateClient(Name, NativePublicationEncoder.Instance, Heartbeat, expectsPong: false);
+        try
+        {
+            if (client.Authenticate(auth.Principal!) is { } code)
+            {
+                await HttpProblems.Result(StatusCodes.Status429TooManyRequests, $"connection refused: {HeraldCodes.Reason(code)}").ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+            // Check every channel before the stream starts, so that a bad one is a clear HTTP error.
+            foreach (var channel in channels)
+            {
+                if (client.Authorize(channel, out _, out _) is { } denied)
+                {
+                    await HttpProblems.From(denied).ExecuteAsync(context).ConfigureAwait(false);
+                    return;
+                }
+            }
+            var positions = new Positions(channels, context.Request.Headers["Last-Event-ID"].ToString());
+
+            context.Response.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+
+            var writer = WriteLoopAsync(context, client, positions);
+            foreach (var channel in channels)
+            {
+                var error = await client.SubscribeAsync(channel, null, positions.Since(channel),
+                    result => client.Send(new OutboundFrame(ReadOnlyMemory<byte>.Empty, result)), context.RequestAborted).ConfigureAwait(false);
+                if (error is { } e)
+                {
+                    client.Send(Event("error", null, NativeCodec.Error(null, e)));
+                }
+            }
+            await Task.WhenAny(writer, Task.Delay(Timeout.Infinite, context.RequestAborted)).ConfigureAwait(false);
+            client.Close();
+            await writer.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            client.Close();
+        }
+    }
+
+    private async Task WriteLoopAsync(HttpContext context, Client client, Positions positions)
+    {
+        var output = context.Response.BodyWriter;
+        var outbox = client.Outbox;
+        var writeTimeout = TimeSpan.FromSeconds(node.Options.Limits.WriteTimeoutSeconds);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        try
+        {
+            output.Write("retry: 2000\n\n"u8);
+            await output.FlushAsync(timeout.Token).ConfigureAwait(false);
+            while (await outbox.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+            {
+                while (outbox.TryDequeue(out var frame))
+                {
+                    WriteFrame(output, frame, positions);
+                }
+                timeout.CancelAfter(writeTimeout);
+                await output.FlushAsync(timeout.Token).ConfigureAwait(false);
+                if (!timeout.TryReset())
+                {
+                    return;
+                }
+            }
+            if (client.DisconnectCode is { } code)
+            {
+                output.Write(Event("disconnect", null, NativeCodec.Disconnect(code)));
+                timeout.CancelAfter(writeTimeout);
+                await output.FlushAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            logger.ConnectionEnded(client.Id, ex.Message);
+        }
+        finally
+        {
+            client.Close();
+        }
+    }
+
+    /// <summary>Writes one queued frame as SSE events: publications get their type as event name and the stream position as id.</summary>
+    private static void WriteFrame(IBufferWriter<byte> output, OutboundFrame frame, Positions positions)
+    {
+        switch (frame.Source)
+        {
+            case PreparedPublication publication:
+                WritePublication(output, publication.Publication, publication.GetFrame(NativePublicationEncoder.Instance), positions);
+                break;
+            case PreparedPublication[] batch:
+                foreach (var publication in batch)
+                {
+                    WritePublication(output, publication.Publication, publication.GetFrame(NativePublicationEncoder.Instance), positions);
+                }
+                break;
+            case SubscribeResult result:
+                output.Write(Event("subscribed", null, SubscribedData(result)));
+                foreach (var publication in result.Publications)
+                {
+                    WritePublication(output, publication, NativePublicationEncoder.Instance.Encode(publication), positions);
+                }
+                if (result.Position is { } position)
+                {
+                    positions.Set(result.Channel, position);
+                }
+                foreach (var publication in result.State)
+                {
+                    WritePublication(output, publication, NativePublicationEncoder.Instance.Encode(publication), positions);
+                }
+                break;
+            default:
+                output.Write(frame.Bytes.Span);
+                break;
+        }
+    }
+
+    private static void WritePublication(IBufferWriter<byte> output, Publication publication, byte[] data, Positions positions)
+    {
+        if (publication.Epoch is not null)
+        {
+            positions.Advance(publication.Channel, new StreamPosition(publication.Offset, publication.Epoch));
+        }
+        output.Write("event: "u8);
+        Utf8(output, publication.Type);
+        output.Write("\nid: "u8);
+        Utf8(output, positions.Id);
+        output.Write("\ndata: "u8);
+        output.Write(data);
+        output.Write("\n\n"u8);
+    }
+
+    private static void Utf8(IBufferWriter<byte> output, string text)
+    {
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
+    }
+
+    private static byte[] Event(string name, string? id, byte[] data)
+    {
+        var text = new StringBuilder().Append("event: ").Append(name).Append('\n');
+        if (id is not null)
+        {
+            text.Append("id: ").Append(id).Append('\n');
+        }
+        var head = Encoding.UTF8.GetBytes(text.Append("data: ").ToString());
+        return [.. head, .. data, (byte)'\n', (byte)'\n'];
+    }
+
+    private static byte[] SubscribedData(SubscribeResult result) => NativeCodec.Subscribed(null, result with { Publications = [], State = [] });
+
+    /// <summary>
+    /// The positions of a stream's channels, in the order of the URL, and their text form
+    /// <c>epoch:offset,epoch:offset,…</c> (empty for a channel without a stream). A
+    /// <c>Last-Event-ID</c> that does not parse for these channels recovers nothing: every
+    /// channel then answers <c>recovered: false</c>.
+    /// </summary>
+    private sealed class Positions
+    {
+        private readonly string[] _channels;
+        private readonly StreamPosition?[] _positions;
+        private readonly StreamPosition?[] _since;
+        private string? _id;
+
+        public Positions(string[] channels, string lastEventId)
+        {
+            _channels = channels;
+            _positions = new StreamPosition?[channels.Length];
+            _since = new StreamPosition?[channels.Length];
+            if (string.IsNullOrEmpty(lastEventId))
+            {
+                return;
+            }
+            var parts = lastEventId.Split(',');
+            for (var i = 0; i < channels.Length; i++)
+            {
+                // A foreign id (wrong count, bad numbers) still asks for recovery, with a position that cannot match.
+                _since[i] = parts.Length == channels.Length && TryParse(parts[i], out var position) ? position : new StreamPosition(0, "unknown");
+                _positions[i] = _since[i];
+            }
+        }
+
+        public StreamPosition? Since(string channel) => _since[Array.IndexOf(_channels, channel)];
+
+        public void Set(string channel, StreamPosition position)
+        {
+            _positions[Array.IndexOf(_channels, channel)] = position;
+            _id = null;
+        }
+
+        public void Advance(string channel, StreamPosition position)
+        {
+            var index = Array.IndexOf(_channels, channel);
+            if (index >= 0 && (_positions[index] is not { } current || current.Epoch != position.Epoch || position.Offset > current.Offset))
+            {
+                _positions[index] = position;
+                _id = null;
+            }
+        }
+
+        public string Id => _id ??= string.Join(',', _positions.Select(p => p is { } v ? $"{v.Epoch}:{v.Offset.ToString(CultureInfo.InvariantCulture)}" : ""));
+
+        private static bool TryParse(string text, out StreamPosition position)
+        {
+            position = default;
+            var colon = text.LastIndexOf(':');
+            if (colon <= 0 || !long.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) || text.Length > 200)
+            {
+                return false;
+            }
+            position = new StreamPosition(offset, text[..colon]);
+            return true;
+        }
+    }
+}
