@@ -102,6 +102,14 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         {
             errors.Add("Herald:Heartbeat:TimeoutSeconds must be greater than 0 and at most 3600.");
         }
+        if (!Enum.IsDefined(options.Storage.Provider))
+        {
+            errors.Add("Herald:Storage:Provider must be Memory or Sqlite.");
+        }
+        if (options.Storage.Provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(options.Storage.SqlitePath))
+        {
+            errors.Add("Herald:Storage:SqlitePath is required when Herald:Storage:Provider is Sqlite.");
+        }
         Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
         foreach (var (ns, nsOptions) in options.Namespaces)
         {

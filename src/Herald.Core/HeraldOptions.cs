@@ -25,6 +25,8 @@ public sealed class HeraldOptions
 
     public HeartbeatOptions Heartbeat { get; set; } = new();
 
+    public StorageOptions Storage { get; set; } = new();
+
     /// <summary>Channel namespaces by name. Defaults to the shipped namespaces; entries here add to or change them.</summary>
     public Dictionary<string, NamespaceOptions> Namespaces { get; set; } = NamespaceRegistry.CreateDefaults();
 
@@ -91,4 +93,23 @@ public sealed class HeartbeatOptions
 
     /// <summary>How long after a ping the client has to answer (or send anything) before it is closed with 3012.</summary>
     public double TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
+}
+
+/// <summary>Where Herald keeps what must survive a restart, bound from <c>Herald:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string DefaultSqlitePath = "herald.db";
+
+    /// <summary><c>Memory</c> (lost on restart; the default when embedding) or <c>Sqlite</c> (the standalone server's default).</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Memory;
+
+    /// <summary>The SQLite database file, relative to the working directory unless absolute.</summary>
+    public string SqlitePath { get; set; } = DefaultSqlitePath;
+}
+
+/// <summary>The storage implementations.</summary>
+public enum StorageProvider
+{
+    Memory,
+    Sqlite,
 }

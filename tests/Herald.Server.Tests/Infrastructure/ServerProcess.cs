@@ -13,7 +13,17 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly StringBuilder _stderr = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServerProcess(Process process) => _process = process;
+    private readonly bool _ownsDatabase;
+
+    private ServerProcess(Process process, string databasePath, bool ownsDatabase)
+    {
+        _process = process;
+        DatabasePath = databasePath;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    /// <summary>The SQLite file of this server: its own, unless the test chose one.</summary>
+    public string DatabasePath { get; }
 
     public string Stdout { get { lock (_stdout) { return _stdout.ToString(); } } }
 
@@ -36,12 +46,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
         info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment["Herald__Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), $"herald-test-{Guid.NewGuid():N}.db");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;
         }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var server = new ServerProcess(process);
+        var ownsDatabase = environment is null || !environment.ContainsKey("Herald__Storage__SqlitePath");
+        var server = new ServerProcess(process, info.Environment["Herald__Storage__SqlitePath"]!, ownsDatabase);
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -107,5 +119,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
             await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
         _process.Dispose();
+        if (_ownsDatabase)
+        {
+            DeleteDatabase(DatabasePath);
+        }
+    }
+
+    /// <summary>Deletes a SQLite database with its WAL files.</summary>
+    public static void DeleteDatabase(string path)
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
     }
 }

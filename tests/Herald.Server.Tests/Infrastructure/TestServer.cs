@@ -54,6 +54,7 @@ public sealed class TestServer : IAsyncDisposable
             ["Herald:Heartbeat:IntervalSeconds"] = "300",
             ["Herald:Heartbeat:TimeoutSeconds"] = "300",
             ["Herald:ShutdownTimeoutSeconds"] = "5",
+            ["Herald:Storage:Provider"] = "Memory",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
