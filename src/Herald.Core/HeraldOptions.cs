@@ -27,6 +27,8 @@ public sealed class HeraldOptions
 
     public StorageOptions Storage { get; set; } = new();
 
+    public Operations.OperationsOptions Operations { get; set; } = new();
+
     /// <summary>Channel namespaces by name. Defaults to the shipped namespaces; entries here add to or change them.</summary>
     public Dictionary<string, NamespaceOptions> Namespaces { get; set; } = NamespaceRegistry.CreateDefaults();
 

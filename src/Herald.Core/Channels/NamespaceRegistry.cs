@@ -32,7 +32,7 @@ public sealed class NamespaceRegistry
             result[name] = new NamespaceOptions
             {
                 Scope = name == "user" ? ChannelScope.User : ChannelScope.Org,
-                KeepLatestState = name is "org" or "workspace" or "service" or "operation",
+                KeepLatestState = name is "org" or "workspace" or "service" or "operation" or "connection",
             };
         }
         // Log streams: a long tail for late viewers, delivered in batches (F-ST-1).

@@ -32,6 +32,12 @@ internal static partial class CoreLog
     [LoggerMessage(1009, LogLevel.Error, "History maintenance failed")]
     public static partial void MaintenanceFailed(this ILogger logger, Exception exception);
 
+    [LoggerMessage(1100, LogLevel.Warning, "Operation {OperationId}: publishing on {Channel} failed: {Message}")]
+    public static partial void OperationPublishFailed(this ILogger logger, string operationId, string channel, string message);
+
+    [LoggerMessage(1101, LogLevel.Warning, "Operation {OperationId} of type {Type}: the in-process handler failed")]
+    public static partial void OperationHandlerFailed(this ILogger logger, Exception exception, string operationId, string type);
+
     [LoggerMessage(1007, LogLevel.Error, "Broker failed to subscribe to {Channel}")]
     public static partial void BrokerSubscribeFailed(this ILogger logger, Exception exception, string channel);
 }

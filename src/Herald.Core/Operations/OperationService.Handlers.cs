@@ -1,0 +1,59 @@
+using Herald.Core.Internal;
+
+namespace Herald.Core.Operations;
+
+public sealed partial class OperationService
+{
+    /// <summary>
+    /// Runs an in-process handler in the background. It waits for its resource's lock (so two
+    /// operations of one resource never run at once), marks the operation running, and records how
+    /// the handler ended: completed, failed with the exception's message, or cancelled.
+    /// </summary>
+    private void StartHandler(IOperationHandler handler, Operation operation)
+    {
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        _running[operation.Id] = cancel;
+        _tasks[operation.Id] = Task.Run(() => RunHandlerAsync(handler, operation, cancel));
+    }
+
+    private async Task RunHandlerAsync(IOperationHandler handler, Operation operation, CancellationTokenSource cancel)
+    {
+        var actor = OperationActor.ForApiKey("in-process");
+        var gate = _resourceLocks.GetOrAdd(operation.OrgId + "\n" + operation.Resource, static _ => new SemaphoreSlim(1, 1));
+        var entered = false;
+        try
+        {
+            await gate.WaitAsync(cancel.Token).ConfigureAwait(false);
+            entered = true;
+            var (started, error) = await UpdateAsync(operation.Id, new OperationUpdate(OperationStatus.Running, null, null, null, default), actor).ConfigureAwait(false);
+            if (error is not null)
+            {
+                return;
+            }
+            var context = new OperationContext(this, started!);
+            await handler.ExecuteAsync(context, cancel.Token).ConfigureAwait(false);
+            await UpdateAsync(operation.Id, new OperationUpdate(OperationStatus.Completed, 100, null, null, context.Result), actor).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            var reason = _stopping.IsCancellationRequested ? OperationStatus.Failed : OperationStatus.Cancelled;
+            var message = reason == OperationStatus.Failed ? "the server stopped while the operation ran" : null;
+            await UpdateAsync(operation.Id, new OperationUpdate(reason, null, "cancelled", message, default), actor).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _node.Logger.OperationHandlerFailed(ex, operation.Id, operation.Type);
+            await UpdateAsync(operation.Id, new OperationUpdate(OperationStatus.Failed, null, null, ex.Message, default), actor).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (entered)
+            {
+                gate.Release();
+            }
+            _running.TryRemove(operation.Id, out _);
+            _tasks.TryRemove(operation.Id, out _);
+            cancel.Dispose();
+        }
+    }
+}
