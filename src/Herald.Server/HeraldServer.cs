@@ -1,11 +1,17 @@
 using Herald.AspNetCore;
+using Herald.Core;
+using Herald.Core.History;
+using Herald.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Server;
 
 /// <summary>Builds the standalone server; <c>Program</c> runs it and tests start it on a loopback port.</summary>
-public static class HeraldServer
+public static partial class HeraldServer
 {
+    [LoggerMessage(3000, LogLevel.Information, "Storage: SQLite at {Path}")]
+    private static partial void SqliteStorage(this ILogger logger, string path);
+
     /// <summary>Where the server listens when nothing else is configured.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
@@ -27,6 +33,7 @@ public static class HeraldServer
         }
         var credentials = DevelopmentCredentials.EnsureConfigured(builder.Configuration);
 
+        builder.Services.AddSingleton(CreateHistoryStore);
         builder.Services.AddHerald();
         builder.Services.AddOpenApi();
 
@@ -52,6 +59,20 @@ public static class HeraldServer
             health = "/health",
         })).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>The store <c>Herald:Storage:Provider</c> names: SQLite (the standalone default) or memory.</summary>
+    private static IHistoryStore CreateHistoryStore(IServiceProvider services)
+    {
+        var storage = services.GetRequiredService<IOptions<HeraldOptions>>().Value.Storage;
+        var time = services.GetRequiredService<TimeProvider>();
+        if (storage.Provider != StorageProvider.Sqlite)
+        {
+            return new MemoryHistoryStore(time);
+        }
+        var path = Path.GetFullPath(storage.SqlitePath);
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("Herald.Server").SqliteStorage(path);
+        return new SqliteHistoryStore(path, time);
     }
 
     /// <summary>Runs the server; returns the process exit code (2 for a configuration error).</summary>

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace Herald.Server.Tests;
+
+/// <summary>The standalone server on its default storage (SQLite) keeps history, positions and state across a restart.</summary>
+public sealed class RestartTests
+{
+    private static Dictionary<string, string> Environment(string database) => new()
+    {
+        ["Herald__Auth__JwtSecret"] = TestTokens.Secret,
+        ["Herald__Auth__ApiKeys__0__Name"] = "publisher",
+        ["Herald__Auth__ApiKeys__0__Key"] = TestServer.PublishKey,
+        ["Herald__Auth__ApiKeys__0__Scopes__0"] = "publish",
+        ["Herald__Storage__SqlitePath"] = database,
+    };
+
+    private static async Task<WsClient> Connect(Uri baseUri)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + TestTokens.Hs256("u_1", "acme"));
+        using var cts = new CancellationTokenSource(TestServer.Timeout);
+        await socket.ConnectAsync(new Uri($"ws://{baseUri.Authority}/ws"), cts.Token);
+        var client = new WsClient(socket);
+        (await client.ReceiveAsync()).Type().ShouldBe("connected");
+        return client;
+    }
+
+    private static async Task Publish(HttpClient http, string channel, string type, object data, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/publish") { Content = System.Net.Http.Json.JsonContent.Create(new { channel, type, data, key }) };
+        request.Headers.Add("X-API-Key", TestServer.PublishKey);
+        using var response = await http.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task HistoryPositionsAndState_SurviveARestart()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"herald-restart-{Guid.NewGuid():N}.db");
+        try
+        {
+            string epoch;
+            string sseId;
+            await using (var first = ServerProcess.Start(["--urls", "http://127.0.0.1:0"], Environment(database)))
+            {
+                var baseUri = await first.WaitListeningAsync();
+                using var http = new HttpClient { BaseAddress = baseUri, Timeout = TestServer.Timeout };
+                await using var client = await Connect(baseUri);
+                epoch = (await client.SubscribeAsync("build:acme/b1")).Str("epoch");
+                await Publish(http, "build:acme/b1", "build.step", new { step = 1 });
+                (await client.ReceiveAsync()).GetProperty("offset").GetInt64().ShouldBe(1);
+                await Publish(http, "org:acme", "workspace.status", new { status = "RUNNING" }, key: "ws_1");
+
+                var (_, sse, _) = await SseClient.ConnectAsync(baseUri, $"channel=build:acme/b1&token={TestTokens.Hs256("u_1", "acme")}");
+                await using (sse!)
+                {
+                    (await sse!.ReceiveAsync()).Event.ShouldBe("subscribed");
+                    await Publish(http, "build:acme/b1", "build.step", new { step = 2 });
+                    (await sse.ReceiveAsync()).Event.ShouldBe("build.step");
+                    sseId = sse.LastEventId!;
+                }
+                // Missed by the WebSocket client, which disconnects after offset 1 (it did receive 2 live, but pretends it did not).
+                await Publish(http, "build:acme/b1", "build.step", new { step = 3 });
+                first.Terminate();
+                (await first.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(0);
+            }
+
+            await using var second = ServerProcess.Start(["--urls", "http://127.0.0.1:0"], Environment(database));
+            var uri = await second.WaitListeningAsync();
+            await using var again = await Connect(uri);
+            var answer = await again.RequestAsync("subscribe", "build:acme/b1", new { since = new { offset = 1, epoch } });
+            answer.GetProperty("recovered").GetBoolean().ShouldBeTrue();
+            answer.Str("epoch").ShouldBe(epoch);
+            answer.GetProperty("publications").EnumerateArray().Select(p => p.GetProperty("data").GetProperty("step").GetInt32()).ShouldBe([2, 3]);
+
+            var state = (await again.SubscribeAsync("org:acme")).GetProperty("state").EnumerateArray().Single();
+            state.Str("key").ShouldBe("ws_1");
+            state.GetProperty("data").Str("status").ShouldBe("RUNNING");
+
+            var (_, resumed, _) = await SseClient.ConnectAsync(uri, $"channel=build:acme/b1&token={TestTokens.Hs256("u_1", "acme")}", lastEventId: sseId);
+            await using var _r = resumed!;
+            (await resumed!.ReceiveAsync()).Json.GetProperty("recovered").GetBoolean().ShouldBeTrue();
+            (await resumed.ReceiveAsync()).Json.GetProperty("data").GetProperty("step").GetInt32().ShouldBe(3);
+
+            using var http2 = new HttpClient { BaseAddress = uri, Timeout = TestServer.Timeout };
+            await Publish(http2, "build:acme/b1", "build.step", new { step = 4 });
+            (await again.ReceiveAsync()).GetProperty("offset").GetInt64().ShouldBe(4);
+        }
+        finally
+        {
+            ServerProcess.DeleteDatabase(database);
+        }
+    }
+}
