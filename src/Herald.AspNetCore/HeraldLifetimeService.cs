@@ -1,4 +1,6 @@
 using Herald.Core;
+using Herald.Core.Notifications;
+using Herald.Core.Operations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -9,11 +11,16 @@ namespace Herald.AspNetCore;
 /// with 3001 before the web server stops (F-RUN-4): <see cref="StoppingAsync"/> runs before any
 /// hosted service's <c>StopAsync</c>, so Kestrel is still writing while clients are told to leave.
 /// </summary>
-internal sealed class HeraldLifetimeService(Node node, IOptions<HeraldOptions> options) : IHostedLifecycleService
+internal sealed class HeraldLifetimeService(Node node, OperationService operations, NotificationService notifications, IOptions<HeraldOptions> options) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartAsync(CancellationToken cancellationToken) => node.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await node.StartAsync(cancellationToken).ConfigureAwait(false);
+        await operations.StartAsync(cancellationToken).ConfigureAwait(false);
+        await notifications.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

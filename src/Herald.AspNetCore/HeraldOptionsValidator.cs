@@ -110,6 +110,16 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         {
             errors.Add("Herald:Storage:SqlitePath is required when Herald:Storage:Provider is Sqlite.");
         }
+        var operations = options.Operations;
+        Range(errors, "Herald:Operations:RetentionSeconds", operations.RetentionSeconds, 1, 30 * 86400);
+        Range(errors, "Herald:Operations:StaleAfterSeconds", operations.StaleAfterSeconds, 1, 30 * 86400);
+        Range(errors, "Herald:Operations:MaxParametersBytes", operations.MaxParametersBytes, 2, 16 * 1024 * 1024);
+        Range(errors, "Herald:Operations:MaxResultBytes", operations.MaxResultBytes, 2, 16 * 1024 * 1024);
+        if (operations.MaintenanceIntervalSeconds is <= 0 or > 3600)
+        {
+            errors.Add("Herald:Operations:MaintenanceIntervalSeconds must be greater than 0 and at most 3600.");
+        }
+        Range(errors, "Herald:Notifications:RetentionDays", options.Notifications.RetentionDays, 1, 3650);
         Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
         foreach (var (ns, nsOptions) in options.Namespaces)
         {

@@ -2,6 +2,8 @@ using Herald.AspNetCore.Transports;
 using Herald.Core;
 using Herald.Core.Brokers;
 using Herald.Core.History;
+using Herald.Core.Notifications;
+using Herald.Core.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -45,6 +47,14 @@ public static class HeraldServiceCollectionExtensions
             sp.GetRequiredService<HeraldMetrics>(),
             sp.GetRequiredService<ILogger<Node>>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IOperationStore, MemoryOperationStore>();
+        services.TryAddSingleton<INotificationStore, MemoryNotificationStore>();
+        services.TryAddSingleton(sp => new OperationService(
+            sp.GetRequiredService<Node>(),
+            sp.GetRequiredService<IOperationStore>(),
+            sp.GetRequiredService<IOptions<HeraldOptions>>().Value.Operations,
+            sp.GetServices<IOperationHandler>()));
+        services.TryAddSingleton(sp => new NotificationService(sp.GetRequiredService<Node>(), sp.GetRequiredService<INotificationStore>()));
         services.TryAddSingleton<OriginPolicy>();
         services.TryAddSingleton<WebSocketTransport>();
         services.TryAddSingleton<SseTransport>();

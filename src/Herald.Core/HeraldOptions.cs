@@ -29,6 +29,8 @@ public sealed class HeraldOptions
 
     public Operations.OperationsOptions Operations { get; set; } = new();
 
+    public Notifications.NotificationsOptions Notifications { get; set; } = new();
+
     /// <summary>Channel namespaces by name. Defaults to the shipped namespaces; entries here add to or change them.</summary>
     public Dictionary<string, NamespaceOptions> Namespaces { get; set; } = NamespaceRegistry.CreateDefaults();
 

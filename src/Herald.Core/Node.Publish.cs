@@ -18,7 +18,7 @@ public sealed partial class Node
     {
         "connect", "connected", "ping", "pong", "subscribe", "subscribed", "unsubscribe", "unsubscribed",
         "update_filter", "filter_updated", "publish", "published", "request_history", "history", "presence",
-        "error", "disconnect", "batch",
+        "error", "disconnect", "batch", "presence.join", "presence.leave",
     };
 
     /// <summary>

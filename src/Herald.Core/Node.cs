@@ -199,6 +199,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
                 subscribers.Items = [.. subscribers.Items, subscription];
             }
             Interlocked.Increment(ref _subscriptionCount);
+            JoinPresence(subscription, options);
             return;
         }
     }
@@ -230,6 +231,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
             }
         }
         Interlocked.Decrement(ref _subscriptionCount);
+        LeavePresence(subscription, subscribers.Options);
         if (last)
         {
             _ = UnsubscribeFromBrokerAsync(channel);

@@ -29,6 +29,7 @@ public static class NativeCodec
         Tags,
         Since,
         Limit,
+        Info,
     }
 
     /// <summary>The field a property name denotes; compares unescaped text, so <c>"typ\u0065"</c> is <c>type</c>.</summary>
@@ -44,6 +45,7 @@ public static class NativeCodec
         : reader.ValueTextEquals("key"u8) ? Field.Key
         : reader.ValueTextEquals("tags"u8) ? Field.Tags
         : reader.ValueTextEquals("limit"u8) ? Field.Limit
+        : reader.ValueTextEquals("info"u8) ? Field.Info
         : Field.Other;
 
     /// <summary>Ids are echoed with their non-ASCII characters as sent (quotes, backslashes and controls still escaped).</summary>
@@ -131,6 +133,21 @@ public static class NativeCodec
                     {
                         return false;
                     }
+                }
+                else if (property == Field.Info)
+                {
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        continue;
+                    }
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        error = HeraldError.BadRequest("'info' must be a JSON object");
+                        return false;
+                    }
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    request.Info = frame[start..(int)reader.BytesConsumed].ToArray();
                 }
                 else if (property == Field.Data)
                 {
@@ -300,6 +317,7 @@ public static class NativeCodec
         "update_filter" => NativeMessageType.UpdateFilter,
         "publish" => NativeMessageType.Publish,
         "request_history" => NativeMessageType.RequestHistory,
+        "presence" => NativeMessageType.Presence,
         _ => NativeMessageType.Unknown,
     };
 
@@ -536,6 +554,23 @@ public static class NativeCodec
         }
         writer.WriteEndArray();
     }
+
+    /// <summary><c>{"type":"presence","id":…,"channel":…,"data":{"users":[{user,connections,info,since}…]}}</c>.</summary>
+    public static byte[] Presence(byte[]? id, string channel, IReadOnlyList<Herald.Core.Presence.PresenceEntry> users) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "presence"u8);
+            WriteId(w, id);
+            w.WriteString("channel"u8, channel);
+            w.WriteStartObject("data"u8);
+            w.WriteStartArray("users"u8);
+            foreach (var user in users)
+            {
+                Node.WritePresence(w, user);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
 
     /// <summary>The answer to a client <c>publish</c>.</summary>
     public static byte[] Published(byte[]? id, Publication publication) =>

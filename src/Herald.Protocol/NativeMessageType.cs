@@ -12,4 +12,5 @@ public enum NativeMessageType
     UpdateFilter,
     Publish,
     RequestHistory,
+    Presence,
 }

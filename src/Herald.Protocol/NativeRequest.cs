@@ -42,6 +42,9 @@ public sealed class NativeRequest
     /// <summary>The full <c>since</c> position when both offset and epoch were given.</summary>
     public StreamPosition? Since => SinceOffset is { } offset && SinceEpoch is { } epoch ? new StreamPosition(offset, epoch) : null;
 
+    /// <summary>The presence <c>info</c> of a <c>subscribe</c> (a JSON object), raw; empty when absent.</summary>
+    public ReadOnlyMemory<byte> Info { get; set; }
+
     /// <summary>The <c>limit</c> of <c>request_history</c>.</summary>
     public int? Limit { get; set; }
 }

@@ -34,6 +34,7 @@ public static partial class HeraldServer
         var credentials = DevelopmentCredentials.EnsureConfigured(builder.Configuration);
 
         builder.Services.AddSingleton(CreateHistoryStore);
+        builder.Services.AddSingleton<Herald.Core.Operations.IOperationHandler, DemoSleepHandler>();
         builder.Services.AddHerald();
         builder.Services.AddOpenApi();
 

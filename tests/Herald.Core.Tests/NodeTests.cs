@@ -112,7 +112,7 @@ public sealed class NodeTests
         var workspace = node.Connect("u_2", "acme");
         var globex = node.Connect("u_3", "globex");
         await acme.SubscribeOkAsync("org:acme");
-        await workspace.SubscribeOkAsync("workspace:acme/ws_1");
+        await workspace.SubscribeOkAsync("task:acme/t_1");
         await globex.SubscribeOkAsync("org:globex");
 
         await node.PublishOkAsync("org:acme", "for.acme");
@@ -332,12 +332,12 @@ public sealed class NodeTests
         var a = node.Connect("u_1");
         var b = node.Connect("u_2");
         await a.SubscribeOkAsync("org:acme");
-        await b.SubscribeOkAsync("workspace:acme/ws_1");
+        await b.SubscribeOkAsync("task:acme/t_1");
 
-        var (publications, error) = await node.BroadcastAsync(["org:acme", "workspace:acme/ws_1"], Request(channel: null, type: "x")).AsTask().WaitAsync(TestNode.Timeout);
+        var (publications, error) = await node.BroadcastAsync(["org:acme", "task:acme/t_1"], Request(channel: null, type: "x")).AsTask().WaitAsync(TestNode.Timeout);
 
         error.ShouldBeNull();
-        publications.ShouldNotBeNull().Select(p => p.Channel).ShouldBe(["org:acme", "workspace:acme/ws_1"]);
+        publications.ShouldNotBeNull().Select(p => p.Channel).ShouldBe(["org:acme", "task:acme/t_1"]);
         a.Drain().Types().ShouldBe(["x"]);
         b.Drain().Types().ShouldBe(["x"]);
     }
@@ -375,7 +375,7 @@ public sealed class NodeTests
         var staying = node.Connect("u_2");
         await leaving.SubscribeOkAsync("org:acme");
         await leaving.SubscribeOkAsync("user:u_1");
-        await leaving.SubscribeOkAsync("workspace:acme/ws_1");
+        await leaving.SubscribeOkAsync("task:acme/t_1");
         await staying.SubscribeOkAsync("org:acme");
         node.SubscriptionCount.ShouldBe(4);
         node.ChannelCount.ShouldBe(3);

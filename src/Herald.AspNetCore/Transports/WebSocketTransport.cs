@@ -232,10 +232,28 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
                 }
                 var id = request.Id;
                 var subscribeError = await client.SubscribeAsync(request.Channel, filter, request.Since,
-                    result => client.Send(NativeCodec.Subscribed(id, result))).ConfigureAwait(false);
+                    result => client.Send(NativeCodec.Subscribed(id, result)), presenceInfo: request.Info).ConfigureAwait(false);
                 if (subscribeError is { } e)
                 {
                     Reply(client, id, e);
+                }
+                return;
+            }
+            case NativeMessageType.Presence:
+            {
+                if (client.Authorize(request.Channel, out var name, out _) is { } denied)
+                {
+                    Reply(client, request.Id, denied);
+                    return;
+                }
+                var (users, presenceError) = node.GetPresence(name.Value);
+                if (presenceError is { } e)
+                {
+                    Reply(client, request.Id, e);
+                }
+                else
+                {
+                    client.Send(NativeCodec.Presence(request.Id, name.Value, users!));
                 }
                 return;
             }

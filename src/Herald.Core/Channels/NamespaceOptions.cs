@@ -41,6 +41,12 @@ public sealed class NamespaceOptions
     /// <summary>Keys of latest state kept per channel.</summary>
     public int MaxStateKeys { get; set; } = DefaultMaxStateKeys;
 
+    /// <summary>Track who is subscribed (F-PRS-1): the <c>presence</c> request and <c>GET /api/presence</c>.</summary>
+    public bool Presence { get; set; }
+
+    /// <summary>Publish <c>presence.join</c> and <c>presence.leave</c> when a user's first connection arrives or last one leaves.</summary>
+    public bool JoinLeave { get; set; }
+
     /// <summary>How publications are delivered.</summary>
     public DeliveryMode Delivery { get; set; } = DeliveryMode.Each;
 

@@ -35,6 +35,9 @@ public sealed class NamespaceRegistry
                 KeepLatestState = name is "org" or "workspace" or "service" or "operation" or "connection",
             };
         }
+        // Who is looking at a workspace (seeds 000 and 004).
+        result["workspace"].Presence = true;
+        result["workspace"].JoinLeave = true;
         // Log streams: a long tail for late viewers, delivered in batches (F-ST-1).
         result["logs"].HistorySize = 1000;
         result["logs"].HistoryTtlSeconds = 3600;

@@ -13,13 +13,28 @@ public sealed record NotificationRequest(string? User, string? Org, string? Titl
 /// <c>notifications.unread</c> on <c>user:{id}</c> whenever it changes, so every tab shows the same
 /// badge. An offline user finds everything through the inbox API. Thread-safe.
 /// </summary>
-public sealed class NotificationService(Node node, INotificationStore store)
+public sealed class NotificationService(Node node, INotificationStore store) : IAsyncDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _maintenance = Task.CompletedTask;
+
     public const int MaxTitleLength = 256;
     public const int MaxMessageLength = 4096;
     public const int MaxDataBytes = 16 * 1024;
 
-    public Task StartAsync(CancellationToken cancellationToken) => store.InitializeAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        _maintenance = NotificationMaintenance.RunAsync(node, store, _stopping.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _maintenance.ConfigureAwait(false);
+        await store.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
 
     public async ValueTask<(Notification? Notification, HeraldError? Error)> CreateAsync(NotificationRequest request, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,56 @@
+using Herald.Core;
+using Herald.Core.Auth;
+using Herald.Core.Operations;
+using Microsoft.AspNetCore.Http;
+
+namespace Herald.AspNetCore.Http;
+
+/// <summary>Who makes an HTTP request: a user (Bearer JWT) or a backend (X-API-Key with a scope).</summary>
+internal static class HttpActor
+{
+    /// <summary>
+    /// An API key (checked for <paramref name="scope"/>) when one is sent, else a user token when
+    /// <paramref name="allowUsers"/>; the problem to answer otherwise (401 no or bad credentials, 403 scope).
+    /// </summary>
+    public static async Task<(OperationActor? Actor, IResult? Problem)> ResolveAsync(HttpContext context, Node node, ApiKeyScope scope, bool allowUsers)
+    {
+        var presented = context.Request.Headers[HttpAuthentication.ApiKeyHeader].ToString();
+        if (presented.Length > 0)
+        {
+            if (node.ApiKeys.Find(presented) is not { } key)
+            {
+                return (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, "the API key is not valid"));
+            }
+            if (!key.Scopes.Allows(scope))
+            {
+                return (null, HttpProblems.Result(StatusCodes.Status403Forbidden, $"the API key '{key.Name}' lacks the '{scope.ToString().ToLowerInvariant()}' scope"));
+            }
+            return (OperationActor.ForApiKey(key.Name), null);
+        }
+        if (!allowUsers)
+        {
+            return (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, $"an API key is required in the {HttpAuthentication.ApiKeyHeader} header"));
+        }
+        var token = HttpAuthentication.GetBearerToken(context);
+        if (string.IsNullOrEmpty(token))
+        {
+            return (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, $"a user token (Authorization: Bearer) or an API key ({HttpAuthentication.ApiKeyHeader}) is required"));
+        }
+        var result = await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
+        return result.IsValid
+            ? (OperationActor.ForUser(result.Principal!), null)
+            : (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, result.Message, result.Error));
+    }
+
+    /// <summary>A user token only (the inbox belongs to the token's user).</summary>
+    public static async Task<(HeraldPrincipal? User, IResult? Problem)> ResolveUserAsync(HttpContext context, Node node)
+    {
+        var token = HttpAuthentication.GetBearerToken(context);
+        if (string.IsNullOrEmpty(token))
+        {
+            return (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, "a user token is required (Authorization: Bearer)"));
+        }
+        var result = await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
+        return result.IsValid ? (result.Principal, null) : (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, result.Message, result.Error));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Herald.Core;
+using Herald.Core.Auth;
+using Microsoft.AspNetCore.Http;
+
+namespace Herald.AspNetCore.Http;
+
+/// <summary><c>GET /api/presence?channel=…</c> (F-PRS-1): who is in a channel; a user's token sees only channels it may read, an API key any.</summary>
+internal static class PresenceEndpoints
+{
+    public static async Task<IResult> GetAsync(HttpContext context, Node node)
+    {
+        var channel = context.Request.Query["channel"].ToString();
+        if (channel.Length == 0)
+        {
+            return HttpProblems.From(HeraldError.BadRequest("the 'channel' query parameter is required"));
+        }
+        var (actor, problem) = await HttpActor.ResolveAsync(context, node, ApiKeyScope.None, allowUsers: true).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (node.Namespaces.Resolve(channel, node.Options.Limits.MaxChannelNameLength, out var name, out var options) is { } invalid)
+        {
+            return HttpProblems.From(invalid);
+        }
+        if (actor!.User is { } user && !ChannelAuthorizer.CanRead(user, name, options))
+        {
+            return HttpProblems.From(new HeraldError(HeraldErrorCode.PermissionDenied, $"permission denied for channel '{channel}'"));
+        }
+        var (users, error) = node.GetPresence(channel);
+        if (error is { } e)
+        {
+            return HttpProblems.From(e);
+        }
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("channel"u8, channel);
+            w.WriteStartArray("users"u8);
+            foreach (var entry in users!)
+            {
+                Node.WritePresence(w, entry);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return new JsonBytesResult(buffer.WrittenSpan.ToArray(), StatusCodes.Status200OK);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Herald.Core.Channels;
+using Herald.Core.Internal;
+using Herald.Core.Presence;
+
+namespace Herald.Core;
+
+public sealed partial class Node
+{
+    /// <summary>Largest presence info (JSON) a connection may attach to a subscription.</summary>
+    public const int MaxPresenceInfoBytes = 1024;
+
+    private readonly ConcurrentDictionary<string, ChannelPresence> _presence = new(StringComparer.Ordinal);
+
+    /// <summary>Who is in a channel (on this node), or an error when the namespace keeps no presence.</summary>
+    public (IReadOnlyList<PresenceEntry>? Users, HeraldError? Error) GetPresence(string? channel)
+    {
+        if (Namespaces.Resolve(channel, Options.Limits.MaxChannelNameLength, out var name, out var options) is { } error)
+        {
+            return (null, error);
+        }
+        if (!options.Presence)
+        {
+            return (null, new HeraldError(HeraldErrorCode.NotAvailable, $"namespace '{name.Namespace}' keeps no presence"));
+        }
+        return (_presence.TryGetValue(name.Value, out var presence) ? presence.Snapshot() : [], null);
+    }
+
+    private void JoinPresence(Subscription subscription, NamespaceOptions options)
+    {
+        if (!options.Presence || subscription.Client.Principal is not { } principal)
+        {
+            return;
+        }
+        var channel = subscription.Channel.Value;
+        var joined = _presence.GetOrAdd(channel, static _ => new ChannelPresence()).Join(principal.UserId, subscription.Client.Id, subscription.PresenceInfo, Time.GetUtcNow());
+        if (joined is not null && options.JoinLeave)
+        {
+            PublishTransient(channel, "presence.join", joined);
+        }
+    }
+
+    private void LeavePresence(Subscription subscription, NamespaceOptions? options)
+    {
+        if (options is not { Presence: true } || subscription.Client.Principal is not { } principal
+            || !_presence.TryGetValue(subscription.Channel.Value, out var presence))
+        {
+            return;
+        }
+        var left = presence.Leave(principal.UserId, subscription.Client.Id);
+        if (presence.IsEmpty)
+        {
+            _presence.TryRemove(new KeyValuePair<string, ChannelPresence>(subscription.Channel.Value, presence));
+        }
+        if (left is not null && options.JoinLeave)
+        {
+            PublishTransient(subscription.Channel.Value, "presence.leave", left);
+        }
+    }
+
+    /// <summary>Publishes an event through the broker without a place in history (no offset), such as join and leave.</summary>
+    private void PublishTransient(string channel, string type, PresenceEntry entry)
+    {
+        var publication = new Publication
+        {
+            Id = Publication.NewId(),
+            Channel = channel,
+            Type = type,
+            Data = SerializePresence(entry),
+            Timestamp = Time.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        _ = PublishTransientAsync(publication);
+    }
+
+    private async Task PublishTransientAsync(Publication publication)
+    {
+        try
+        {
+            await _broker.PublishAsync(publication, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Logger.BrokerSubscribeFailed(ex, publication.Channel);
+        }
+    }
+
+    /// <summary><c>{"user":…,"connections":…,"info":…,"since":…}</c>: the same in events and in answers.</summary>
+    public static byte[] SerializePresence(PresenceEntry entry)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            WritePresence(w, entry);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void WritePresence(Utf8JsonWriter w, PresenceEntry entry)
+    {
+        w.WriteStartObject();
+        w.WriteString("user"u8, entry.UserId);
+        w.WriteNumber("connections"u8, entry.Connections);
+        w.WritePropertyName("info"u8);
+        if (entry.Info.IsEmpty)
+        {
+            w.WriteNullValue();
+        }
+        else
+        {
+            w.WriteRawValue(entry.Info.Span, skipInputValidation: true);
+        }
+        w.WriteString("since"u8, entry.Since);
+        w.WriteEndObject();
+    }
+}
