@@ -19,6 +19,8 @@ public sealed partial class Node
         "connect", "connected", "ping", "pong", "subscribe", "subscribed", "unsubscribe", "unsubscribed",
         "update_filter", "filter_updated", "publish", "published", "request_history", "history", "presence",
         "error", "disconnect", "batch", "presence.join", "presence.leave",
+        // Socket.IO delivers publications as events named by their type: its reserved names would reach the client's own handlers.
+        "connect_error", "disconnecting", "newListener", "removeListener",
     };
 
     /// <summary>

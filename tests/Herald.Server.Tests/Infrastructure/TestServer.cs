@@ -36,7 +36,7 @@ public sealed class TestServer : IAsyncDisposable
     public Uri WebSocketUri(string? query = null) =>
         new($"ws://{BaseUri.Authority}/ws{(query is null ? "" : "?" + query)}");
 
-    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<TestServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -67,6 +67,7 @@ public sealed class TestServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddFilter((_, _) => true);
             builder.Logging.AddProvider(logs);
+            services?.Invoke(builder.Services);
         }, TextWriter.Null);
         using var cts = new CancellationTokenSource(Timeout);
         await app.StartAsync(cts.Token);
@@ -108,6 +109,29 @@ public sealed class TestServer : IAsyncDisposable
         };
         request.Headers.Add("X-API-Key", apiKey);
         return Http.SendAsync(request);
+    }
+
+    /// <summary>Sends a request with a JSON body (or none), as a user (bearer) or a backend (API key); returns status and parsed body.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, object? body = null, string? bearer = null, string? apiKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = body is string text
+                ? new StringContent(text, System.Text.Encoding.UTF8, "application/json")
+                : JsonContent.Create(body);
+        }
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-API-Key", apiKey);
+        }
+        using var response = await Http.SendAsync(request);
+        var content = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, content.Length == 0 ? default : JsonDocument.Parse(content).RootElement.Clone());
     }
 
     public async Task<JsonElement> GetJsonAsync(string path, string apiKey = AdminKey)
