@@ -55,6 +55,7 @@ public sealed partial class Node
                 // Subscribed at the broker first: the answer is queued only once delivery is sure.
                 await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
                 onSubscribed(SubscribeResult.Plain(channel));
+                JoinPresence(subscription, options);
                 return;
             }
             // Whatever waits in a batch is in history already: deliver it to the current
@@ -75,6 +76,8 @@ public sealed partial class Node
             // channel can be fanned out in between, because publishing needs this gate.
             await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
             onSubscribed(new SubscribeResult(channel, position, options.HistorySize > 0, recovered, Filter(missed, filter), Filter(state, filter)));
+            // After the answer: the subscriber's own join comes as its first event.
+            JoinPresence(subscription, options);
         }
         finally
         {

@@ -199,7 +199,6 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
                 subscribers.Items = [.. subscribers.Items, subscription];
             }
             Interlocked.Increment(ref _subscriptionCount);
-            JoinPresence(subscription, options);
             return;
         }
     }

@@ -55,16 +55,16 @@ public sealed class WebSocketProtocolTests : IAsyncLifetime
     public async Task Subscribe_ThenHttpPublish_DeliversThePublication()
     {
         await using var client = await _server.ConnectUserAsync("u_1", "acme");
-        var answer = await client.SubscribeAsync("workspace:acme/ws_1");
+        var answer = await client.SubscribeAsync("task:acme/t_1");
         answer.Type().ShouldBe("subscribed");
-        answer.Str("channel").ShouldBe("workspace:acme/ws_1");
+        answer.Str("channel").ShouldBe("task:acme/t_1");
 
-        using var response = await _server.PublishAsync("workspace:acme/ws_1", "workspace.status", new { status = "RUNNING" });
+        using var response = await _server.PublishAsync("task:acme/t_1", "task.status", new { status = "RUNNING" });
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var publication = await client.ReceiveAsync();
-        publication.Type().ShouldBe("workspace.status");
-        publication.Str("channel").ShouldBe("workspace:acme/ws_1");
+        publication.Type().ShouldBe("task.status");
+        publication.Str("channel").ShouldBe("task:acme/t_1");
         publication.GetProperty("data").GetProperty("status").GetString().ShouldBe("RUNNING");
         DateTimeOffset.Parse(publication.Str("timestamp"), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5));
         publication.Str("publicationId").ShouldNotBeNullOrEmpty();

@@ -30,7 +30,7 @@ public sealed class MemoryNotificationStore : INotificationStore
                 .Where(i => !unreadOnly || !i.Read)
                 .Take(limit + 1)
                 .ToList();
-            var next = items.Count > limit ? items[limit - 1].Notification.Id : null;
+            var next = limit > 0 && items.Count > limit ? items[limit - 1].Notification.Id : null;
             return ValueTask.FromResult(new InboxPage(items.Take(limit).ToList(), unread, next));
         }
     }

@@ -28,7 +28,7 @@ public sealed record Notification
     public required DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>Ids sort by creation time.</summary>
-    public static string NewId() => "n_" + Guid.CreateVersion7().ToString("N")[..24];
+    public static string NewId() => Internal.SortableId.Next("n_");
 
     public static readonly IReadOnlySet<string> Levels = new HashSet<string>(StringComparer.Ordinal) { "info", "success", "warning", "error" };
 }

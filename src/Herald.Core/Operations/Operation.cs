@@ -62,5 +62,5 @@ public sealed record Operation
 
     public static string ChannelFor(string orgId, string id) => $"operation:{orgId}/{id}";
 
-    public static string NewId() => "op_" + Guid.CreateVersion7().ToString("N")[..24];
+    public static string NewId() => Internal.SortableId.Next("op_");
 }

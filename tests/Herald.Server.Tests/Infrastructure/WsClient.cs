@@ -14,7 +14,11 @@ public sealed class WsClient : IAsyncDisposable
     private readonly Channel<JsonElement> _frames = Channel.CreateUnbounded<JsonElement>();
     private readonly TaskCompletionSource<(WebSocketCloseStatus? Status, string? Description)> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _reader;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
     private int _nextId;
+
+    /// <summary>Answer the server's heartbeat pings, as a real client does (off by default so tests can play a silent peer).</summary>
+    public bool AutoPong { get; set; }
 
     public WsClient(ClientWebSocket socket, bool startReading = true)
     {
@@ -69,7 +73,15 @@ public sealed class WsClient : IAsyncDisposable
     public async Task SendAsync(byte[] bytes, WebSocketMessageType type)
     {
         using var cts = new CancellationTokenSource(TestServer.Timeout);
-        await _socket.SendAsync(bytes, type, true, cts.Token);
+        await _sendLock.WaitAsync(cts.Token);
+        try
+        {
+            await _socket.SendAsync(bytes, type, true, cts.Token);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     public Task SendJsonAsync(object message) => SendTextAsync(JsonSerializer.Serialize(message));
@@ -126,7 +138,12 @@ public sealed class WsClient : IAsyncDisposable
                     }
                     return;
                 }
-                _frames.Writer.TryWrite(JsonDocument.Parse(buffer.AsMemory(0, count).ToArray()).RootElement.Clone());
+                var frame = JsonDocument.Parse(buffer.AsMemory(0, count).ToArray()).RootElement.Clone();
+                if (AutoPong && frame.Type() == "ping")
+                {
+                    _ = SendTextAsync("{\"type\":\"pong\"}");
+                }
+                _frames.Writer.TryWrite(frame);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
