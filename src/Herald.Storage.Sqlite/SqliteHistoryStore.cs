@@ -7,180 +7,161 @@ using Microsoft.Data.Sqlite;
 namespace Herald.Storage.Sqlite;
 
 /// <summary>
-/// Channel history in one SQLite file: the standalone server's default store. It survives a
-/// restart with the same epochs, offsets, publications and latest state, so clients recover across
-/// it instead of being told to refetch.
+/// Channel history in a SQLite file: the standalone server's default store. It survives a restart
+/// with the same epochs, offsets, publications and latest state, so clients recover across it
+/// instead of being told to refetch.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
 /// <item>Fulfils the <see cref="IHistoryStore"/> contract, checked by the shared compliance suite.</item>
 /// <item>Every append is one transaction: the offset, the publication, the trim and the state update
 /// are stored together or not at all, and committed before the placed publication is returned.</item>
-/// <item>Thread-safe. One connection serves every call, one call at a time (SQLite has one writer
-/// anyway); a call waiting its turn can be cancelled.</item>
-/// <item>The schema is created or migrated by <see cref="InitializeAsync"/>, which must run before
-/// any other call; the file is opened in WAL mode with <c>synchronous=NORMAL</c>: a commit survives
-/// a crash of the process, while a power loss can drop the last commits (never corrupt the file).</item>
+/// <item>Thread-safe. It runs on a <see cref="SqliteDatabase"/>, one call at a time with the other
+/// stores on the same file; a call waiting its turn can be cancelled.</item>
+/// <item><see cref="InitializeAsync"/> must run before any other call. The file is in WAL mode with
+/// <c>synchronous=NORMAL</c>: a commit survives a crash of the process; a power loss can drop the
+/// last commits (never corrupt the file), and then the next start gives every stream a new epoch,
+/// so that no client trusts an offset that may be handed out again.</item>
 /// <item>Time (expiry, idle streams) comes from the <see cref="TimeProvider"/> given.</item>
 /// </list>
 /// </remarks>
-public sealed partial class SqliteHistoryStore : IHistoryStore
+public sealed class SqliteHistoryStore : IHistoryStore
 {
     /// <summary>How long a call waits for a lock held by another process on the same file.</summary>
-    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan BusyTimeout = SqliteDatabase.BusyTimeout;
 
     /// <summary>Expired publications removed per transaction by <see cref="RemoveExpiredAsync"/>.</summary>
     private const int ExpiryBatch = 1000;
 
-    private readonly string _path;
+    private readonly SqliteDatabase _database;
+    private readonly bool _ownsDatabase;
     private readonly TimeProvider _time;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
-    private SqliteConnection? _connection;
-    private bool _disposed;
+    private volatile bool _disposed;
 
-    /// <summary>A store on the SQLite file at <paramref name="path"/>, created with its directory when missing.</summary>
-    /// <param name="path">The database file. Several stores must not share one file at a time.</param>
+    /// <summary>A store on <paramref name="database"/>, which the caller owns and disposes after this store.</summary>
+    /// <param name="database">The database shared with the other SQLite stores.</param>
     /// <param name="time">The clock for expiry; the system clock when null.</param>
-    public SqliteHistoryStore(string path, TimeProvider? time = null)
+    public SqliteHistoryStore(SqliteDatabase database, TimeProvider? time = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _path = path;
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
         _time = time ?? TimeProvider.System;
     }
 
     /// <summary>
-    /// Opens the file and creates or migrates the schema. Idempotent. Throws
-    /// <see cref="InvalidOperationException"/> naming the file when it cannot be opened, is not a
-    /// SQLite database, or was written by a newer schema.
+    /// A store on its own database at <paramref name="path"/> (created with its directory when
+    /// missing), which it owns: disposing the store closes the file. To share the file with the
+    /// operation and notification stores, create a <see cref="SqliteDatabase"/> and use the other
+    /// constructor.
     /// </summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    /// <param name="path">The database file. Only one process may use it at a time.</param>
+    /// <param name="time">The clock for expiry; the system clock when null.</param>
+    public SqliteHistoryStore(string path, TimeProvider? time = null)
+        : this(new SqliteDatabase(path), time)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is not null)
-            {
-                return;
-            }
-            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            _connection = connection;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        _ownsDatabase = true;
     }
 
-    public async ValueTask<Publication> AppendAsync(Publication publication, HistoryOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the database and creates or migrates the schema (see <see cref="SqliteDatabase.InitializeAsync"/>).
+    /// Idempotent. Throws <see cref="InvalidOperationException"/> naming the file when it cannot be
+    /// opened, is not a SQLite database, or was written by a newer schema.
+    /// </summary>
+    public Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _database.InitializeAsync(cancellationToken);
+    }
+
+    public ValueTask<Publication> AppendAsync(Publication publication, HistoryOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publication);
         ArgumentNullException.ThrowIfNull(options);
-        var channel = publication.Channel;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        ThrowIfDisposed();
+        return _database.WriteAsync((Store: this, Publication: publication, Options: options), static async (unit, s, ct) =>
         {
-            var connection = Connection;
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            using var transaction = connection.BeginTransaction(deferred: false);
+            var (store, publication, options) = s;
+            var channel = publication.Channel;
+            var now = store._time.GetUtcNow().ToUnixTimeMilliseconds();
 
             long offset;
             string epoch;
-            var advance = Command(StreamsTable.Advance, transaction);
+            var advance = unit.Command(StreamsTable.Advance);
             advance.Parameters.AddWithValue("$channel", channel);
             advance.Parameters.AddWithValue("$epoch", StreamPosition.NewEpoch());
             advance.Parameters.AddWithValue("$now", now);
-            using (var reader = await advance.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            using (var reader = await advance.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(ct).ConfigureAwait(false);
                 offset = reader.GetInt64(0);
                 epoch = reader.GetString(1);
             }
             var placed = publication.At(offset, epoch);
-            var data = PublicationRows.Blob(placed.Data);
+            var data = Columns.Blob(placed.Data);
             var tags = PublicationRows.WriteTags(placed.Tags);
 
             if (options.Size > 0)
             {
-                var insert = Command(PublicationsTable.Insert, transaction);
+                var insert = unit.Command(PublicationsTable.Insert);
                 AddPublication(insert, placed, data, tags);
                 insert.Parameters.AddWithValue("$expires_at", ExpiresAt(now, options.Ttl));
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
             // Also when the size is 0: rows kept under a larger size before a restart go too.
-            var trim = Command(PublicationsTable.Trim, transaction);
+            var trim = unit.Command(PublicationsTable.Trim);
             trim.Parameters.AddWithValue("$channel", channel);
             trim.Parameters.AddWithValue("$size", Math.Max(0, options.Size));
-            await trim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await trim.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
 
             if (options.KeepState && placed.Key is not null)
             {
-                var upsert = Command(StateTable.Upsert, transaction);
+                var upsert = unit.Command(StateTable.Upsert);
                 AddPublication(upsert, placed, data, tags);
-                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                var evict = Command(StateTable.Evict, transaction);
+                await upsert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                var evict = unit.Command(StateTable.Evict);
                 evict.Parameters.AddWithValue("$channel", channel);
                 evict.Parameters.AddWithValue("$max", Math.Max(0, options.MaxStateKeys));
-                await evict.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await evict.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-
-            transaction.Commit();
             return placed;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        }, cancellationToken);
     }
 
-    public async ValueTask<StreamPosition> GetPositionAsync(string channel, CancellationToken cancellationToken)
+    public ValueTask<StreamPosition> GetPositionAsync(string channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var connection = Connection;
-            using var transaction = connection.BeginTransaction(deferred: true);
-            var position = await EnsureStreamAsync(channel, transaction, cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
-            return position;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        ThrowIfDisposed();
+        return _database.ReadAsync((Store: this, Channel: channel),
+            static (unit, s, ct) => s.Store.EnsureStreamAsync(unit, s.Channel, ct), cancellationToken);
     }
 
-    public async ValueTask<HistoryPage> ReadAsync(string channel, HistoryQuery query, CancellationToken cancellationToken)
+    public ValueTask<HistoryPage> ReadAsync(string channel, HistoryQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        var limit = Math.Max(0, query.Limit);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        ThrowIfDisposed();
+        return _database.ReadAsync((Store: this, Channel: channel, Query: query), static async (unit, s, ct) =>
         {
-            var connection = Connection;
-            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            using var transaction = connection.BeginTransaction(deferred: true);
-            var position = await EnsureStreamAsync(channel, transaction, cancellationToken).ConfigureAwait(false);
+            var (store, channel, query) = s;
+            var limit = Math.Max(0, query.Limit);
+            var now = store._time.GetUtcNow().ToUnixTimeMilliseconds();
+            var position = await store.EnsureStreamAsync(unit, channel, ct).ConfigureAwait(false);
 
             SqliteCommand select;
             if (query.SinceOffset is { } since)
             {
-                select = Command(PublicationsTable.SelectAfter, transaction);
+                select = unit.Command(PublicationsTable.SelectAfter);
                 select.Parameters.AddWithValue("$since", since);
                 // One more than asked tells whether more follow.
                 select.Parameters.AddWithValue("$limit", (long)limit + 1);
             }
             else
             {
-                select = Command(PublicationsTable.SelectNewest, transaction);
+                select = unit.Command(PublicationsTable.SelectNewest);
                 select.Parameters.AddWithValue("$limit", limit);
             }
             select.Parameters.AddWithValue("$channel", channel);
             select.Parameters.AddWithValue("$now", now);
-            var publications = await ReadPublicationsAsync(select, channel, position.Epoch, cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
+            var publications = await ReadPublicationsAsync(select, channel, position.Epoch, ct).ConfigureAwait(false);
 
             var hasMore = publications.Count > limit;
             if (hasMore)
@@ -188,177 +169,92 @@ public sealed partial class SqliteHistoryStore : IHistoryStore
                 publications.RemoveAt(publications.Count - 1);
             }
             return new HistoryPage(position, publications, hasMore);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        }, cancellationToken);
     }
 
-    public async ValueTask<IReadOnlyList<Publication>> ReadStateAsync(string channel, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<Publication>> ReadStateAsync(string channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        ThrowIfDisposed();
+        return _database.ReadAsync(channel, static async (unit, channel, ct) =>
         {
-            var connection = Connection;
-            using var transaction = connection.BeginTransaction(deferred: true);
-            var position = await SelectStreamAsync(channel, transaction, cancellationToken).ConfigureAwait(false);
-            if (position is not { } stream)
+            if (await SelectStreamAsync(unit, channel, ct).ConfigureAwait(false) is not { } stream)
             {
                 // No stream, no state: it is kept only with its stream.
-                return [];
+                return (IReadOnlyList<Publication>)[];
             }
-            var select = Command(StateTable.Select, transaction);
+            var select = unit.Command(StateTable.Select);
             select.Parameters.AddWithValue("$channel", channel);
-            var state = await ReadPublicationsAsync(select, channel, stream.Epoch, cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
-            return state;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+            return await ReadPublicationsAsync(select, channel, stream.Epoch, ct).ConfigureAwait(false);
+        }, cancellationToken);
     }
 
     /// <summary>
-    /// Removes publications past their TTL, in batches so that appends wait at most one batch,
+    /// Removes publications past their TTL, in batches so that other calls wait at most one batch,
     /// then streams with no publications and no state last used before <paramref name="now"/>
     /// minus <paramref name="streamIdleTtl"/> (such a channel gets a new epoch on its next use).
     /// </summary>
     public async ValueTask<int> RemoveExpiredAsync(DateTimeOffset now, TimeSpan streamIdleTtl, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed();
         var nowMs = now.ToUnixTimeMilliseconds();
         var removed = 0;
         int batch;
         do
         {
-            batch = await RunWriteAsync(PublicationsTable.DeleteExpired, command =>
+            batch = await _database.ExecuteAsync(PublicationsTable.DeleteExpired, nowMs, static (parameters, nowMs) =>
             {
-                command.Parameters.AddWithValue("$now", nowMs);
-                command.Parameters.AddWithValue("$batch", ExpiryBatch);
+                parameters.AddWithValue("$now", nowMs);
+                parameters.AddWithValue("$batch", ExpiryBatch);
             }, cancellationToken).ConfigureAwait(false);
             removed += batch;
         }
         while (batch == ExpiryBatch);
 
-        removed += await RunWriteAsync(StreamsTable.DeleteIdle, command =>
-            command.Parameters.AddWithValue("$idle_before", nowMs - (long)streamIdleTtl.TotalMilliseconds),
+        removed += await _database.ExecuteAsync(StreamsTable.DeleteIdle, nowMs - (long)streamIdleTtl.TotalMilliseconds,
+            static (parameters, idleBefore) => parameters.AddWithValue("$idle_before", idleBefore),
             cancellationToken).ConfigureAwait(false);
         return removed;
     }
 
-    /// <summary>True when the database answers a query; false when it fails or the store is not open.</summary>
-    public async ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_disposed || _connection is null)
-            {
-                return false;
-            }
-            var ping = Command("SELECT 1;", null);
-            return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
-        }
-        catch (SqliteException)
-        {
-            return false;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    /// <summary>True when the database answers a query; false when it fails, is not open, or this store is disposed.</summary>
+    public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken) =>
+        _disposed ? ValueTask.FromResult(false) : _database.IsHealthyAsync(cancellationToken);
 
-    /// <summary>Waits for the call in progress, then closes the file. Later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>
+    /// Stops this store: later calls throw <see cref="ObjectDisposedException"/>. Closes the file
+    /// only when the store owns its database (<see cref="SqliteHistoryStore(string, TimeProvider?)"/>),
+    /// after the call in progress.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        _disposed = true;
+        if (_ownsDatabase)
         {
-            if (_disposed)
-            {
-                return;
-            }
-            _disposed = true;
-            foreach (var command in _commands.Values)
-            {
-                await command.DisposeAsync().ConfigureAwait(false);
-            }
-            _commands.Clear();
-            if (_connection is not null)
-            {
-                await _connection.DisposeAsync().ConfigureAwait(false);
-                _connection = null;
-            }
-        }
-        finally
-        {
-            _gate.Release();
+            await _database.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private SqliteConnection Connection
-    {
-        get
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            return _connection ?? throw new InvalidOperationException($"{nameof(SqliteHistoryStore)}.{nameof(InitializeAsync)} must run before the store is used.");
-        }
-    }
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>A cached command for <paramref name="sql"/> (SQLite keeps it prepared), emptied of parameters.</summary>
-    private SqliteCommand Command(string sql, SqliteTransaction? transaction)
+    private async ValueTask<StreamPosition> EnsureStreamAsync(UnitOfWork unit, string channel, CancellationToken cancellationToken)
     {
-        if (!_commands.TryGetValue(sql, out var command))
-        {
-            command = Connection.CreateCommand();
-            command.CommandText = sql;
-            _commands.Add(sql, command);
-        }
-        command.Parameters.Clear();
-        command.Transaction = transaction;
-        return command;
-    }
-
-    private async ValueTask<int> RunWriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var connection = Connection;
-            using var transaction = connection.BeginTransaction(deferred: false);
-            var command = Command(sql, transaction);
-            bind(command);
-            var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            transaction.Commit();
-            return changed;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async ValueTask<StreamPosition> EnsureStreamAsync(string channel, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        if (await SelectStreamAsync(channel, transaction, cancellationToken).ConfigureAwait(false) is { } existing)
+        if (await SelectStreamAsync(unit, channel, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             return existing;
         }
-        var insert = Command(StreamsTable.InsertIfMissing, transaction);
+        var insert = unit.Command(StreamsTable.InsertIfMissing);
         insert.Parameters.AddWithValue("$channel", channel);
         insert.Parameters.AddWithValue("$epoch", StreamPosition.NewEpoch());
         insert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return await SelectStreamAsync(channel, transaction, cancellationToken).ConfigureAwait(false)
+        return await SelectStreamAsync(unit, channel, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The stream of channel '{channel}' vanished while it was created.");
     }
 
-    private async ValueTask<StreamPosition?> SelectStreamAsync(string channel, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private static async ValueTask<StreamPosition?> SelectStreamAsync(UnitOfWork unit, string channel, CancellationToken cancellationToken)
     {
-        var select = Command(StreamsTable.Select, transaction);
+        var select = unit.Command(StreamsTable.Select);
         select.Parameters.AddWithValue("$channel", channel);
         using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)

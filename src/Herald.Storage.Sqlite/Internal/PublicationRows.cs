@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Herald.Core;
@@ -26,12 +25,6 @@ internal static class PublicationRows
         Tags = reader.IsDBNull(6) ? null : ReadTags(reader.GetString(6)),
         Epoch = epoch,
     };
-
-    /// <summary>The payload as a blob, without a copy when it already is a whole array.</summary>
-    public static byte[] Blob(ReadOnlyMemory<byte> data) =>
-        MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : data.ToArray();
 
     /// <summary>Tags as a JSON object of strings, or null when there are none to keep.</summary>
     public static string? WriteTags(IReadOnlyDictionary<string, string>? tags)

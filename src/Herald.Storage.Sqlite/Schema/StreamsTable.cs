@@ -32,6 +32,12 @@ internal static class StreamsTable
         RETURNING top_offset, epoch;
         """;
 
+    /// <summary>
+    /// Gives every stream a fresh random epoch (one call of the function per row) and keeps its
+    /// offset: run when the previous process did not close the file cleanly.
+    /// </summary>
+    public const string RenewAllEpochs = $"UPDATE streams SET epoch = {SqliteDatabase.NewEpochFunction}();";
+
     public const string DeleteIdle = """
         DELETE FROM streams
         WHERE last_used < $idle_before

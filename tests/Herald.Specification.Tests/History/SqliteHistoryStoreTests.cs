@@ -114,9 +114,134 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreSpecification
 
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
         await connection.OpenAsync().Bounded();
-        (await ScalarAsync(connection, "PRAGMA user_version;")).ShouldBe(1L);
+        (await ScalarAsync(connection, "PRAGMA user_version;")).ShouldBe(4L);
         (await ScalarAsync(connection, "PRAGMA journal_mode;")).ShouldBe("wal");
-        (await ScalarAsync(connection, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('streams', 'publications', 'latest_state');")).ShouldBe(3L);
+        (await ScalarAsync(connection, """
+            SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN
+                ('streams', 'publications', 'latest_state', 'operations', 'notifications', 'notification_marks', 'herald_meta');
+            """)).ShouldBe(7L);
+    }
+
+    [Fact]
+    public async Task InitializeAsync_OnAFileOfSchemaVersion1_MigratesAndKeepsHistoryAndEpochs()
+    {
+        var first = await AppendAsync("a", Options(keepState: true), key: "k");
+        await Store.DisposeAsync().Bounded();
+        // What the release before operations and notifications left: history tables only, at version 1.
+        await TemporaryDirectory.ScalarAsync(DatabasePath, """
+            DROP TABLE operations; DROP TABLE notifications; DROP TABLE notification_marks; DROP TABLE herald_meta;
+            PRAGMA user_version = 1;
+            """);
+
+        await RestartAsync();
+
+        (await PositionAsync("a")).ShouldBe(new StreamPosition(1, first.Epoch!));
+        (await StateAsync("a")).Single().Id.ShouldBe(first.Id);
+        (await AppendAsync("a")).Offset.ShouldBe(2);
+        (await TemporaryDirectory.ScalarAsync(DatabasePath, "PRAGMA user_version;")).ShouldBe(4L);
+        (await TemporaryDirectory.ScalarAsync(DatabasePath, "SELECT count(*) FROM operations;")).ShouldBe(0L);
+    }
+
+    // Unclean shutdown. VACUUM INTO, from another connection while the store runs, writes what a
+    // crash would leave on disk: every commit so far, the record that the file is open included.
+
+    [Fact]
+    public async Task Reopen_AfterAProcessCrash_GivesEveryStreamANewEpochAndKeepsCountingOffsets()
+    {
+        var options = Options(size: 10, keepState: true);
+        await AppendAsync("a", options, key: "k");
+        var last = await AppendAsync("a", options, key: "k");
+        var idle = await PositionAsync("idle");
+        var crashImage = Path.Combine(_directory.FullName, "crash.db");
+        await TemporaryDirectory.ScalarAsync(DatabasePath, $"VACUUM INTO '{crashImage}';");
+
+        await using var database = new SqliteDatabase(crashImage);
+        await using var store = new SqliteHistoryStore(database, Time);
+        await store.InitializeAsync(CancellationToken.None).Bounded();
+
+        database.PreviousShutdownWasUnclean.ShouldBeTrue();
+        var position = await store.GetPositionAsync("a", CancellationToken.None).Bounded();
+        position.Offset.ShouldBe(2);
+        position.Epoch.ShouldNotBe(last.Epoch);
+        (await store.GetPositionAsync("idle", CancellationToken.None).Bounded()).ShouldSatisfyAllConditions(
+            p => p.Offset.ShouldBe(0),
+            p => p.Epoch.ShouldNotBe(idle.Epoch));
+        var page = await store.ReadAsync("a", new HistoryQuery(0, 10), CancellationToken.None).Bounded();
+        Offsets(page.Publications).ShouldBe([1, 2]);
+        page.Publications.ShouldAllBe(p => p.Epoch == position.Epoch);
+        (await store.ReadStateAsync("a", CancellationToken.None).Bounded()).Single().ShouldSatisfyAllConditions(
+            p => p.Id.ShouldBe(last.Id),
+            p => p.Epoch.ShouldBe(position.Epoch));
+        var next = await store.AppendAsync(NewPublication("a"), options, CancellationToken.None).Bounded();
+        next.Offset.ShouldBe(3);
+        next.Epoch.ShouldBe(position.Epoch);
+    }
+
+    [Fact]
+    public async Task Reopen_AfterAPowerLossDroppedTheLastCommit_TheReusedOffsetComesWithANewEpoch()
+    {
+        await AppendAsync("a");
+        var kept = await AppendAsync("a");
+        var crashImage = Path.Combine(_directory.FullName, "crash.db");
+        await TemporaryDirectory.ScalarAsync(DatabasePath, $"VACUUM INTO '{crashImage}';");
+        // Committed and handed to subscribers, then lost with the power: not in the image.
+        var lost = await AppendAsync("a");
+
+        await using var database = new SqliteDatabase(crashImage);
+        await using var store = new SqliteHistoryStore(database, Time);
+        await store.InitializeAsync(CancellationToken.None).Bounded();
+        var reused = await store.AppendAsync(NewPublication("a"), Options(), CancellationToken.None).Bounded();
+
+        lost.Offset.ShouldBe(3);
+        reused.Offset.ShouldBe(3);
+        reused.Epoch.ShouldNotBe(lost.Epoch);
+        reused.Epoch.ShouldNotBe(kept.Epoch);
+    }
+
+    [Fact]
+    public async Task Reopen_AfterACleanClose_KeepsEveryEpoch()
+    {
+        var first = await AppendAsync("a");
+        var idle = await PositionAsync("idle");
+        await Store.DisposeAsync().Bounded();
+
+        await using var database = new SqliteDatabase(DatabasePath);
+        await using var store = new SqliteHistoryStore(database, Time);
+        await store.InitializeAsync(CancellationToken.None).Bounded();
+
+        database.PreviousShutdownWasUnclean.ShouldBeFalse();
+        (await store.GetPositionAsync("a", CancellationToken.None).Bounded()).ShouldBe(new StreamPosition(1, first.Epoch!));
+        (await store.GetPositionAsync("idle", CancellationToken.None).Bounded()).ShouldBe(idle);
+    }
+
+    [Fact]
+    public async Task OpenRecord_IsSetWhileOpenAndClearedByACleanClose()
+    {
+        const string Record = "SELECT count(*) FROM herald_meta WHERE key = 'open';";
+        await AppendAsync("a");
+
+        (await TemporaryDirectory.ScalarAsync(DatabasePath, Record)).ShouldBe(1L);
+        await Store.DisposeAsync().Bounded();
+        (await TemporaryDirectory.ScalarAsync(DatabasePath, Record)).ShouldBe(0L);
+    }
+
+    [Fact]
+    public async Task Reopen_WhenTheOpenRecordWasLeft_GivesNewEpochsOnlyOnce()
+    {
+        var first = await AppendAsync("a");
+        await Store.DisposeAsync().Bounded();
+        // The record a process that died while running leaves behind.
+        await TemporaryDirectory.ScalarAsync(DatabasePath, "INSERT INTO herald_meta (key, value) VALUES ('open', 'pid 1 on crashed');");
+
+        await RestartAsync();
+        var renewed = await PositionAsync("a");
+        var next = await AppendAsync("a");
+        await RestartAsync();
+
+        renewed.Offset.ShouldBe(1);
+        renewed.Epoch.ShouldNotBe(first.Epoch);
+        next.ShouldSatisfyAllConditions(p => p.Offset.ShouldBe(2), p => p.Epoch.ShouldBe(renewed.Epoch));
+        (await PositionAsync("a")).ShouldBe(new StreamPosition(2, renewed.Epoch));
     }
 
     [Fact]

@@ -1,0 +1,27 @@
+namespace Herald.Storage.Sqlite.Schema;
+
+/// <summary>
+/// The database's own bookkeeping, as key and text value. The row <see cref="OpenKey"/> exists
+/// while a process has the file open and is deleted when it closes it cleanly; its value says which
+/// process had it.
+/// </summary>
+internal static class MetaTable
+{
+    public const string OpenKey = "open";
+
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS herald_meta (
+            key   TEXT NOT NULL PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """;
+
+    public const string Select = "SELECT value FROM herald_meta WHERE key = $key;";
+
+    public const string Upsert = """
+        INSERT INTO herald_meta (key, value) VALUES ($key, $value)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+        """;
+
+    public const string Delete = "DELETE FROM herald_meta WHERE key = $key;";
+}
