@@ -1,6 +1,8 @@
 using Herald.AspNetCore;
 using Herald.Core;
 using Herald.Core.History;
+using Herald.Core.Notifications;
+using Herald.Core.Operations;
 using Herald.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +35,7 @@ public static partial class HeraldServer
         }
         var credentials = DevelopmentCredentials.EnsureConfigured(builder.Configuration);
 
-        builder.Services.AddSingleton(CreateHistoryStore);
+        AddStorage(builder);
         builder.Services.AddSingleton<Herald.Core.Operations.IOperationHandler, DemoSleepHandler>();
         builder.Services.AddHerald();
         builder.Services.AddOpenApi();
@@ -62,19 +64,52 @@ public static partial class HeraldServer
         return app;
     }
 
-    /// <summary>The store <c>Herald:Storage:Provider</c> names: SQLite (the standalone default) or memory.</summary>
-    private static IHistoryStore CreateHistoryStore(IServiceProvider services)
+    /// <summary>
+    /// The stores <c>Herald:Storage:Provider</c> names. For SQLite, history, operations and
+    /// notifications share one database file and connection; the container creates the database
+    /// before the stores and disposes it after them (a clean close, so epochs survive the restart).
+    /// </summary>
+    private static void AddStorage(WebApplicationBuilder builder)
     {
-        var storage = services.GetRequiredService<IOptions<HeraldOptions>>().Value.Storage;
-        var time = services.GetRequiredService<TimeProvider>();
+        var storage = new StorageOptions();
+        builder.Configuration.GetSection($"{HeraldOptions.SectionName}:Storage").Bind(storage);
         if (storage.Provider != StorageProvider.Sqlite)
         {
-            return new MemoryHistoryStore(time);
+            return;
         }
         var path = Path.GetFullPath(storage.SqlitePath);
-        services.GetRequiredService<ILoggerFactory>().CreateLogger("Herald.Server").SqliteStorage(path);
-        return new SqliteHistoryStore(path, time);
+        builder.Services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Herald.Server").SqliteStorage(path);
+            return new SqliteDatabase(path);
+        });
+        builder.Services.AddSingleton<IHistoryStore>(sp => new SqliteHistoryStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IOperationStore>(sp => new SqliteOperationStore(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddSingleton<INotificationStore>(sp => new SqliteNotificationStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<UncleanShutdownReport>();
     }
+
+    /// <summary>Says so when the last run did not close the database cleanly (its channels got new epochs).</summary>
+    private sealed class UncleanShutdownReport(SqliteDatabase database, ILogger<UncleanShutdownReport> logger) : IHostedLifecycleService
+    {
+        public Task StartedAsync(CancellationToken cancellationToken)
+        {
+            if (database.PreviousShutdownWasUnclean)
+            {
+                logger.UncleanShutdown(database.Path);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [LoggerMessage(3001, LogLevel.Warning, "The previous run did not close {Path} cleanly: every channel got a new epoch, so clients refetch instead of trusting positions that may have been lost")]
+    private static partial void UncleanShutdown(this ILogger logger, string path);
 
     /// <summary>Runs the server; returns the process exit code (2 for a configuration error).</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -104,8 +139,9 @@ public static partial class HeraldServer
             }
             return 2;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
+            // The port is taken, the database cannot be opened: one clear line, no stack trace.
             await Console.Error.WriteLineAsync($"Herald cannot start: {ex.Message}").ConfigureAwait(false);
             return 1;
         }

@@ -12,6 +12,7 @@ public sealed class RestartTests
         ["Herald__Auth__ApiKeys__0__Name"] = "publisher",
         ["Herald__Auth__ApiKeys__0__Key"] = TestServer.PublishKey,
         ["Herald__Auth__ApiKeys__0__Scopes__0"] = "publish",
+        ["Herald__Auth__ApiKeys__0__Scopes__1"] = "operations",
         ["Herald__Storage__SqlitePath"] = database,
     };
 
@@ -42,6 +43,7 @@ public sealed class RestartTests
         {
             string epoch;
             string sseId;
+            string operationId;
             await using (var first = ServerProcess.Start(["--urls", "http://127.0.0.1:0"], Environment(database)))
             {
                 var baseUri = await first.WaitListeningAsync();
@@ -60,6 +62,20 @@ public sealed class RestartTests
                     (await sse.ReceiveAsync()).Event.ShouldBe("build.step");
                     sseId = sse.LastEventId!;
                 }
+                // An operation half-way and an unread notification, both persisted.
+                var alice = TestTokens.Hs256("u_1", "acme");
+                using var create = new HttpRequestMessage(HttpMethod.Post, "/api/operations") { Content = System.Net.Http.Json.JsonContent.Create(new { type = "service.restart", resource = "connection:acme/7", idempotencyKey = "restart-1" }) };
+                create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", alice);
+                using var created = await http.SendAsync(create);
+                created.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+                operationId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.Str("id");
+                using var patch = new HttpRequestMessage(HttpMethod.Patch, $"/api/operations/{operationId}") { Content = System.Net.Http.Json.JsonContent.Create(new { status = "running", progress = 50 }) };
+                patch.Headers.Add("X-API-Key", TestServer.PublishKey);
+                (await http.SendAsync(patch)).StatusCode.ShouldBe(HttpStatusCode.OK);
+                using var notify = new HttpRequestMessage(HttpMethod.Post, "/api/notifications") { Content = System.Net.Http.Json.JsonContent.Create(new { user = "u_1", title = "kept", message = "across restarts", level = "info" }) };
+                notify.Headers.Add("X-API-Key", TestServer.PublishKey);
+                (await http.SendAsync(notify)).StatusCode.ShouldBe(HttpStatusCode.Created);
+
                 // Missed by the WebSocket client, which disconnects after offset 1 (it did receive 2 live, but pretends it did not).
                 await Publish(http, "build:acme/b1", "build.step", new { step = 3 });
                 first.Terminate();
@@ -84,6 +100,20 @@ public sealed class RestartTests
             (await resumed.ReceiveAsync()).Json.GetProperty("data").GetProperty("step").GetInt32().ShouldBe(3);
 
             using var http2 = new HttpClient { BaseAddress = uri, Timeout = TestServer.Timeout };
+            http2.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Hs256("u_1", "acme"));
+            var operation = JsonDocument.Parse(await http2.GetStringAsync($"/api/operations/{operationId}")).RootElement;
+            operation.Str("status").ShouldBe("running");
+            operation.GetProperty("progress").GetInt32().ShouldBe(50);
+            var opState = (await again.SubscribeAsync($"operation:acme/{operationId}")).GetProperty("state").EnumerateArray().Single();
+            opState.GetProperty("data").GetProperty("progress").GetInt32().ShouldBe(50);
+            var inbox = JsonDocument.Parse(await http2.GetStringAsync("/api/notifications")).RootElement;
+            inbox.GetProperty("unread").GetInt32().ShouldBe(1);
+            inbox.GetProperty("items")[0].Str("title").ShouldBe("kept");
+            // The idempotency key still finds the same operation; the duplicate check still holds.
+            using var again1 = new HttpRequestMessage(HttpMethod.Post, "/api/operations") { Content = System.Net.Http.Json.JsonContent.Create(new { type = "service.restart", resource = "connection:acme/7", idempotencyKey = "restart-1" }) };
+            JsonDocument.Parse(await (await http2.SendAsync(again1)).Content.ReadAsStringAsync()).RootElement.Str("id").ShouldBe(operationId);
+            using var duplicate = new HttpRequestMessage(HttpMethod.Post, "/api/operations") { Content = System.Net.Http.Json.JsonContent.Create(new { type = "service.restart", resource = "connection:acme/7" }) };
+            (await http2.SendAsync(duplicate)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
             await Publish(http2, "build:acme/b1", "build.step", new { step = 4 });
             (await again.ReceiveAsync()).GetProperty("offset").GetInt64().ShouldBe(4);
         }
