@@ -18,7 +18,7 @@ public static class HeraldEndpointRouteBuilderExtensions
         var transport = endpoints.ServiceProvider.GetRequiredService<WebSocketTransport>();
         endpoints.Map("/ws", transport.HandleAsync).ExcludeFromDescription();
         var sse = endpoints.ServiceProvider.GetRequiredService<SseTransport>();
-        endpoints.MapGet("/sse", sse.HandleAsync).ExcludeFromDescription();
+        endpoints.MapGet("/sse", sse.HandleAsync).RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).ExcludeFromDescription();
 
         endpoints.MapGet("/health", ServerEndpoints.Health).WithTags("Server").WithSummary("Liveness: the process is up.");
         endpoints.MapGet("/ready", ServerEndpoints.ReadyAsync).WithTags("Server").WithSummary("Readiness: storage and broker reachable.");

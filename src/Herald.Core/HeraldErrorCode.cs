@@ -52,7 +52,7 @@ public enum DisconnectCode
     Shutdown = 3001,
     /// <summary>An internal error ended the connection; reconnect.</summary>
     InternalError = 3002,
-    /// <summary>The token expired and was not refreshed; reconnect with a fresh token.</summary>
+    /// <summary>The token had expired; reconnect with a fresh token.</summary>
     TokenExpired = 3005,
     /// <summary>The client did not read fast enough and its bounded send queue overflowed; reconnect and recover.</summary>
     SlowConsumer = 3008,

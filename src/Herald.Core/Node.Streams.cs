@@ -52,6 +52,8 @@ public sealed partial class Node
         {
             if (!options.HasStream)
             {
+                // What waits in a batch was published before this subscriber came: not for it.
+                FlushPending(channel);
                 // Subscribed at the broker first: the answer is queued only once delivery is sure.
                 await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
                 onSubscribed(SubscribeResult.Plain(channel));
@@ -137,6 +139,10 @@ public sealed partial class Node
         if (since is { } position && position.Epoch != page.Position.Epoch)
         {
             return (null, new HeraldError(HeraldErrorCode.UnrecoverablePosition, "the channel's epoch changed: its history was lost; refetch the state"));
+        }
+        if (offset > page.Position.Offset)
+        {
+            return (null, new HeraldError(HeraldErrorCode.UnrecoverablePosition, $"offset {offset} is ahead of the stream (at {page.Position.Offset}); refetch the state"));
         }
         if (offset is { } o && o < page.Position.Offset && (page.Publications.Count == 0 || page.Publications[0].Offset != o + 1))
         {

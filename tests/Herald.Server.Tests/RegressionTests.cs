@@ -81,4 +81,33 @@ public sealed class RegressionTests
         var uri = await server.WaitListeningAsync();
         uri.Port.ShouldNotBe(5080);
     }
+
+    [Fact]
+    public async Task SseReconnectBeforeTheFirstPublication_StillRecovers()
+    {
+        await using var server = await TestServer.StartAsync();
+        var query = $"channel=build:acme/early&token={TestTokens.Hs256("u_1", "acme")}";
+        string id;
+        var (_, first, _) = await SseClient.ConnectAsync(server.BaseUri, query);
+        await using (first!)
+        {
+            var subscribed = await first!.ReceiveAsync();
+            subscribed.Id.ShouldNotBeNull();
+            id = first.LastEventId!;
+        }
+        (await server.PublishAsync("build:acme/early", "missed", new { })).EnsureSuccessStatusCode();
+        var (_, again, _) = await SseClient.ConnectAsync(server.BaseUri, query, lastEventId: id);
+        await using var _a = again!;
+        (await again!.ReceiveAsync()).Json.GetProperty("recovered").GetBoolean().ShouldBeTrue();
+        (await again.ReceiveAsync()).Event.ShouldBe("missed");
+    }
+
+    [Fact]
+    public async Task HistoryFromAnOffsetAheadOfTheStream_IsUnrecoverable()
+    {
+        await using var server = await TestServer.StartAsync();
+        (await server.PublishAsync("build:acme/ahead", "x", new { })).EnsureSuccessStatusCode();
+        await using var client = await server.ConnectUserAsync("u_1", "acme");
+        (await client.RequestAsync("request_history", "build:acme/ahead", new { since = new { offset = 5 } })).Code().ShouldBe(112);
+    }
 }

@@ -162,7 +162,13 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
                 }
                 break;
             case SubscribeResult result:
-                output.Write(Event("subscribed", null, SubscribedData(result)));
+                // Not recovering: the stream starts at the channel's current position, and the id
+                // says so at once, so a reconnect before the first publication still recovers.
+                if (result.Position is { } start && result.Recovered != true)
+                {
+                    positions.Set(result.Channel, start);
+                }
+                output.Write(Event("subscribed", result.Position is null ? null : positions.Id, SubscribedData(result)));
                 foreach (var publication in result.Publications)
                 {
                     WritePublication(output, publication, NativePublicationEncoder.Instance.Encode(publication), positions);

@@ -3,8 +3,8 @@ namespace Herald.Core.History;
 /// <summary>
 /// Keeps channel streams: per-channel offsets and epochs, a bounded window of recent publications,
 /// and the latest publication per key. Implementations: <see cref="MemoryHistoryStore"/> (lost on
-/// restart, so every epoch changes), SQLite (the standalone default; survives a restart with the
-/// same epochs and offsets) and PostgreSQL.
+/// restart, so every epoch changes) and SQLite (the standalone default; survives a restart with the
+/// same epochs and offsets); a PostgreSQL store for scale-out is to implement the same contract.
 /// </summary>
 /// <remarks>
 /// The contract, checked by the compliance suite in tests/Herald.Specification.Tests:
