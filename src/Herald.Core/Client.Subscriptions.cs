@@ -34,7 +34,7 @@ public sealed partial class Client
     /// queued for this client, so the answer it queues (with recovered publications and state)
     /// comes first, with no gap and no duplicate between it and the live stream.
     /// </remarks>
-    public async ValueTask<HeraldError?> SubscribeAsync(string? channel, TagFilter? filter, StreamPosition? since, Action<SubscribeResult> onSubscribed, CancellationToken cancellationToken = default, ReadOnlyMemory<byte> presenceInfo = default)
+    public async ValueTask<HeraldError?> SubscribeAsync(string? channel, TagFilter? filter, StreamPosition? since, Action<SubscribeResult> onSubscribed, CancellationToken cancellationToken = default, ReadOnlyMemory<byte> presenceInfo = default, PublicationEncoder? encoder = null)
     {
         if (presenceInfo.Length > Node.MaxPresenceInfoBytes)
         {
@@ -55,7 +55,7 @@ public sealed partial class Client
             {
                 return new HeraldError(HeraldErrorCode.LimitExceeded, $"at most {_node.Options.Limits.MaxSubscriptionsPerConnection} subscriptions per connection");
             }
-            subscription = new Subscription(this, name, filter, presenceInfo);
+            subscription = new Subscription(this, name, filter, presenceInfo, encoder);
             _subscriptions.Add(name.Value, subscription);
         }
         try

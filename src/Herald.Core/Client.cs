@@ -19,6 +19,7 @@ public sealed partial class Client
     private int _disconnectCode;
     private int _closed;
     private readonly TaskCompletionSource _closedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _disconnectedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal Client(Node node, string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame, bool expectsPong)
     {
@@ -68,6 +69,9 @@ public sealed partial class Client
 
     /// <summary>True once the connection is disconnected or closed.</summary>
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Completes when the server disconnects the client (with <see cref="DisconnectCode"/>), before its transport has closed.</summary>
+    public Task Disconnected => _disconnectedSource.Task;
 
     /// <summary>Completes when the connection has been removed from the node.</summary>
     public Task Closed => _closedSource.Task;
@@ -159,6 +163,7 @@ public sealed partial class Client
         }
         _node.Logger.Disconnected(Id, (int)code, HeraldCodes.Reason(code));
         _node.Detach(this);
+        _disconnectedSource.TrySetResult();
     }
 
     /// <summary>The transport is done with the connection (peer closed, or after a disconnect). Idempotent.</summary>

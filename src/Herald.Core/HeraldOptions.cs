@@ -31,6 +31,8 @@ public sealed class HeraldOptions
 
     public Notifications.NotificationsOptions Notifications { get; set; } = new();
 
+    public SocketIOOptions SocketIO { get; set; } = new();
+
     /// <summary>Channel namespaces by name. Defaults to the shipped namespaces; entries here add to or change them.</summary>
     public Dictionary<string, NamespaceOptions> Namespaces { get; set; } = NamespaceRegistry.CreateDefaults();
 
@@ -116,4 +118,20 @@ public enum StorageProvider
 {
     Memory,
     Sqlite,
+}
+
+/// <summary>Socket.IO settings (F-PR-2), bound from <c>Herald:SocketIO</c>. Ping interval and timeout come from <c>Herald:Heartbeat</c>.</summary>
+public sealed class SocketIOOptions
+{
+    public const int DefaultMaxPayload = 1_000_000;
+    public const int DefaultMaxAttachments = 10;
+
+    /// <summary>The Socket.IO namespaces clients may connect to; others get CONNECT_ERROR. Default: the main namespace <c>/</c>.</summary>
+    public List<string> Namespaces { get; set; } = ["/"];
+
+    /// <summary>Largest Engine.IO message or polling body, in bytes (the handshake's <c>maxPayload</c>).</summary>
+    public int MaxPayload { get; set; } = DefaultMaxPayload;
+
+    /// <summary>Most binary attachments one packet may announce.</summary>
+    public int MaxAttachments { get; set; } = DefaultMaxAttachments;
 }

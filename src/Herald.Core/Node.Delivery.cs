@@ -55,8 +55,7 @@ public sealed partial class Node
             {
                 continue;
             }
-            var client = subscription.Client;
-            if (client.Send(new OutboundFrame(prepared.GetFrame(client.Encoder), prepared)))
+            if (subscription.Client.Send(new OutboundFrame(prepared.GetFrame(subscription.Encoder), prepared)))
             {
                 sent++;
             }
@@ -76,6 +75,7 @@ public sealed partial class Node
         foreach (var subscription in subscribers.Items)
         {
             var client = subscription.Client;
+            var encoder = subscription.Encoder;
             var items = batch;
             if (subscription.Filter is { } filter)
             {
@@ -86,8 +86,8 @@ public sealed partial class Node
                 }
             }
             var frame = items == batch
-                ? shared[client.Encoder.Slot] ??= client.Encoder.EncodeBatch(channel, batch)
-                : client.Encoder.EncodeBatch(channel, items);
+                ? shared[encoder.Slot] ??= encoder.EncodeBatch(channel, batch)
+                : encoder.EncodeBatch(channel, items);
             if (client.Send(new OutboundFrame(frame, items)))
             {
                 sent += items.Length;

@@ -84,7 +84,7 @@ public sealed class Outbox
 /// (a <see cref="PreparedPublication"/> or an array of them for a batch), so that a transport with
 /// framing of its own (SSE) can add per-connection metadata around the shared bytes.
 /// </summary>
-public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Bytes, object? Source = null)
+public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Bytes, object? Source = null, bool IsBinary = false)
 {
     public static implicit operator OutboundFrame(ReadOnlyMemory<byte> bytes) => new(bytes);
 

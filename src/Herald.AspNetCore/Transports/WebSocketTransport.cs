@@ -21,8 +21,6 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
     /// <summary>The transport name in stats.</summary>
     public const string Name = "websocket";
 
-    private const int InitialReceiveBuffer = 4096;
-    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
 
     /// <summary>Handles one request to the endpoint.</summary>
     public async Task HandleAsync(HttpContext context)
@@ -46,12 +44,7 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
         var token = HttpAuthentication.GetBearerToken(context) ?? context.Request.Query["token"].ToString();
         TokenResult? auth = string.IsNullOrEmpty(token) ? null : await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
 
-        var stream = new CoalescingStream(await WebSocketHandshake.AcceptAsync(context).ConfigureAwait(false));
-        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
-        {
-            IsServer = true,
-            KeepAliveInterval = TimeSpan.Zero,
-        });
+        var (socket, stream) = await WebSocketPump.AcceptAsync(context).ConfigureAwait(false);
         var client = node.CreateClient(Name, NativePublicationEncoder.Instance, NativeCodec.Ping);
         try
         {
@@ -59,20 +52,11 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
             {
                 Connect(client, result, id: null);
             }
-            var writer = WriteLoopAsync(socket, stream, client);
-            var reader = ReadLoopAsync(socket, client, context.RequestAborted);
-            var first = await Task.WhenAny(reader, writer).ConfigureAwait(false);
-            if (first == reader)
-            {
-                // The peer closed (or the socket failed): stop the writer, which answers the close.
-                client.Close();
-                await WaitOrAbort(writer, socket).ConfigureAwait(false);
-            }
-            else
-            {
-                // The server disconnected the client: give the peer a moment to answer the close frame.
-                await WaitOrAbort(reader, socket).ConfigureAwait(false);
-            }
+            var writer = WebSocketPump.WriteAsync(socket, stream, client, TimeSpan.FromSeconds(node.Options.Limits.WriteTimeoutSeconds),
+                code => [new OutboundFrame(NativeCodec.Disconnect(code))], logger);
+            var reader = WebSocketPump.ReadAsync(socket, node.Options.Limits.MaxFrameBytes, (frame, type, oversized) => OnMessageAsync(client, frame, type, oversized),
+                logger, client.Id, context.RequestAborted);
+            await WebSocketPump.RunAsync(socket, client, reader, writer).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -81,111 +65,37 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
         finally
         {
             client.Close();
+            socket.Dispose();
             await stream.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private static async Task WaitOrAbort(Task task, WebSocket socket)
+    private async ValueTask OnMessageAsync(Client client, ReadOnlyMemory<byte> frame, WebSocketMessageType type, bool oversized)
     {
-        if (await Task.WhenAny(task, Task.Delay(CloseGrace)).ConfigureAwait(false) != task)
+        if (client.DisconnectCode is not null || !client.OnMessageReceived())
         {
-            socket.Abort();
+            return;
         }
+        if (oversized)
+        {
+            Reply(client, null, new HeraldError(HeraldErrorCode.MessageTooLarge, $"frame is larger than {node.Options.Limits.MaxFrameBytes} bytes and was discarded"));
+            return;
+        }
+        if (type == WebSocketMessageType.Binary)
+        {
+            Reply(client, null, new HeraldError(HeraldErrorCode.BinaryNotSupported, "binary frames are not supported: send JSON text frames"));
+            return;
+        }
+        logger.FrameReceived(client.Id, frame.Length);
         try
         {
-            await task.ConfigureAwait(false);
+            await HandleFrameAsync(client, frame).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-        }
-    }
-
-    private async Task ReadLoopAsync(WebSocket socket, Client client, CancellationToken aborted)
-    {
-        var max = node.Options.Limits.MaxFrameBytes;
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-        var count = 0;
-        var oversized = false;
-        try
-        {
-            while (true)
-            {
-                // The usable part of the buffer never exceeds the frame limit (pooled arrays may be larger).
-                var capacity = Math.Min(buffer.Length, max);
-                if (count == capacity)
-                {
-                    if (capacity == max)
-                    {
-                        // Too large: keep reading into the same buffer only to discard the rest.
-                        oversized = true;
-                        count = 0;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max));
-                        buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                        capacity = Math.Min(buffer.Length, max);
-                    }
-                }
-                var result = await socket.ReceiveAsync(buffer.AsMemory(count, capacity - count), aborted).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return;
-                }
-                count += result.Count;
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-                var length = count;
-                count = 0;
-                if (client.DisconnectCode is not null)
-                {
-                    continue;
-                }
-                if (!client.OnMessageReceived())
-                {
-                    continue;
-                }
-                if (oversized)
-                {
-                    oversized = false;
-                    Reply(client, null, new HeraldError(HeraldErrorCode.MessageTooLarge, $"frame is larger than {max} bytes and was discarded"));
-                    continue;
-                }
-                if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    Reply(client, null, new HeraldError(HeraldErrorCode.BinaryNotSupported, "binary frames are not supported: send JSON text frames"));
-                    continue;
-                }
-                logger.FrameReceived(client.Id, length);
-                try
-                {
-                    await HandleFrameAsync(client, buffer.AsMemory(0, length)).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A failure inside the server fails the request, not the connection.
-                    logger.ClientFailed(ex, client.Id);
-                    Reply(client, NativeCodec.FindId(buffer.AsMemory(0, length)), new HeraldError(HeraldErrorCode.Internal, "internal server error"));
-                }
-                if (buffer.Length > InitialReceiveBuffer)
-                {
-                    // Do not keep a large buffer for an idle connection.
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
-        {
-            logger.ConnectionEnded(client.Id, ex.Message);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A failure inside the server fails the request, not the connection.
+            logger.ClientFailed(ex, client.Id);
+            Reply(client, NativeCodec.FindId(frame), new HeraldError(HeraldErrorCode.Internal, "internal server error"));
         }
     }
 
@@ -344,52 +254,4 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
         client.Send(NativeCodec.Connected(id, client.Id, principal.UserId, principal.OrgId, heartbeat.IntervalSeconds, heartbeat.TimeoutSeconds));
     }
 
-    private async Task WriteLoopAsync(WebSocket socket, CoalescingStream stream, Client client)
-    {
-        var outbox = client.Outbox;
-        var writeTimeout = TimeSpan.FromSeconds(node.Options.Limits.WriteTimeoutSeconds);
-        using var timeout = new CancellationTokenSource();
-        try
-        {
-            while (await outbox.WaitToReadAsync().ConfigureAwait(false))
-            {
-                if (!outbox.TryDequeue(out var frame))
-                {
-                    continue;
-                }
-                timeout.CancelAfter(writeTimeout);
-                while (true)
-                {
-                    var more = outbox.TryDequeue(out var next);
-                    stream.Coalesce = more;
-                    await socket.SendAsync(frame.Bytes, WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
-                    if (!more)
-                    {
-                        break;
-                    }
-                    frame = next;
-                }
-                if (!timeout.TryReset())
-                {
-                    return;
-                }
-            }
-            stream.Coalesce = false;
-            timeout.CancelAfter(writeTimeout);
-            if (client.DisconnectCode is { } code && socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await socket.SendAsync(NativeCodec.Disconnect(code), WebSocketMessageType.Text, endOfMessage: true, timeout.Token).ConfigureAwait(false);
-                await socket.CloseOutputAsync((WebSocketCloseStatus)(int)code, HeraldCodes.Reason(code), timeout.Token).ConfigureAwait(false);
-            }
-            else if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            logger.ConnectionEnded(client.Id, ex.Message);
-            socket.Abort();
-        }
-    }
 }

@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Herald.AspNetCore.Internal;
+using Herald.Core;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.AspNetCore.Transports;
+
+/// <summary>
+/// The read and write loops every WebSocket transport shares: a reader that assembles messages up
+/// to a size limit (discarding the rest of an oversized one), and a single writer that drains a
+/// client's outbox, coalescing queued frames into one write, then closes with the disconnect code.
+/// </summary>
+internal static class WebSocketPump
+{
+    private const int InitialReceiveBuffer = 4096;
+
+    /// <summary>How long a closing connection waits for its other loop before the socket is aborted.</summary>
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>Completes the handshake and creates the server WebSocket over a coalescing stream.</summary>
+    public static async Task<(WebSocket Socket, CoalescingStream Stream)> AcceptAsync(HttpContext context)
+    {
+        var stream = new CoalescingStream(await WebSocketHandshake.AcceptAsync(context).ConfigureAwait(false));
+        var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
+        return (socket, stream);
+    }
+
+    /// <summary>
+    /// Reads messages until the peer closes. <paramref name="onMessage"/> gets each whole message
+    /// (the buffer is reused afterwards: copy what you keep), its type, and whether it was larger
+    /// than <paramref name="maxBytes"/> (then the bytes are empty).
+    /// </summary>
+    public static async Task ReadAsync(WebSocket socket, int maxBytes, Func<ReadOnlyMemory<byte>, WebSocketMessageType, bool, ValueTask> onMessage,
+        ILogger logger, string clientId, CancellationToken aborted)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        var count = 0;
+        var oversized = false;
+        try
+        {
+            while (true)
+            {
+                // The usable part of the buffer never exceeds the limit (pooled arrays may be larger).
+                var capacity = Math.Min(buffer.Length, maxBytes);
+                if (count == capacity)
+                {
+                    if (capacity == maxBytes)
+                    {
+                        // Too large: keep reading into the same buffer only to discard the rest.
+                        oversized = true;
+                        count = 0;
+                    }
+                    else
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes));
+                        buffer.AsSpan(0, count).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                        capacity = Math.Min(buffer.Length, maxBytes);
+                    }
+                }
+                var result = await socket.ReceiveAsync(buffer.AsMemory(count, capacity - count), aborted).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+                count += result.Count;
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+                var length = count;
+                count = 0;
+                var wasOversized = oversized;
+                oversized = false;
+                await onMessage(wasOversized ? default : buffer.AsMemory(0, length), result.MessageType, wasOversized).ConfigureAwait(false);
+                if (buffer.Length > InitialReceiveBuffer)
+                {
+                    // Do not keep a large buffer for an idle connection.
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            logger.ConnectionEnded(clientId, ex.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Drains the client's outbox to the socket until the outbox completes, then sends
+    /// <paramref name="finalFrames"/> for the disconnect code (if any) and closes the socket with it.
+    /// A write that blocks longer than <paramref name="writeTimeout"/> aborts the connection.
+    /// </summary>
+    public static async Task WriteAsync(WebSocket socket, CoalescingStream stream, Client client, TimeSpan writeTimeout,
+        Func<DisconnectCode, IEnumerable<OutboundFrame>> finalFrames, ILogger logger)
+    {
+        var outbox = client.Outbox;
+        using var timeout = new CancellationTokenSource();
+        try
+        {
+            while (await outbox.WaitToReadAsync().ConfigureAwait(false))
+            {
+                if (!outbox.TryDequeue(out var frame))
+                {
+                    continue;
+                }
+                timeout.CancelAfter(writeTimeout);
+                while (true)
+                {
+                    var more = outbox.TryDequeue(out var next);
+                    stream.Coalesce = more;
+                    await Send(socket, frame, timeout.Token).ConfigureAwait(false);
+                    if (!more)
+                    {
+                        break;
+                    }
+                    frame = next;
+                }
+                if (!timeout.TryReset())
+                {
+                    return;
+                }
+            }
+            stream.Coalesce = false;
+            timeout.CancelAfter(writeTimeout);
+            if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+            {
+                return;
+            }
+            if (client.DisconnectCode is { } code)
+            {
+                foreach (var frame in finalFrames(code))
+                {
+                    await Send(socket, frame, timeout.Token).ConfigureAwait(false);
+                }
+                await socket.CloseOutputAsync((WebSocketCloseStatus)(int)code, HeraldCodes.Reason(code), timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            logger.ConnectionEnded(client.Id, ex.Message);
+            socket.Abort();
+        }
+    }
+
+    private static ValueTask Send(WebSocket socket, OutboundFrame frame, CancellationToken cancellationToken) =>
+        socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    /// <summary>Runs reader and writer to the end: whichever ends first, the other gets a grace period, then the socket is aborted.</summary>
+    public static async Task RunAsync(WebSocket socket, Client client, Task reader, Task writer)
+    {
+        var first = await Task.WhenAny(reader, writer).ConfigureAwait(false);
+        if (first == reader)
+        {
+            // The peer closed (or the socket failed): stop the writer, which answers the close.
+            client.Close();
+            await WaitOrAbort(writer, socket).ConfigureAwait(false);
+        }
+        else
+        {
+            // The server disconnected the client: give the peer a moment to answer the close frame.
+            await WaitOrAbort(reader, socket).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitOrAbort(Task task, WebSocket socket)
+    {
+        if (await Task.WhenAny(task, Task.Delay(CloseGrace)).ConfigureAwait(false) != task)
+        {
+            socket.Abort();
+        }
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+}
