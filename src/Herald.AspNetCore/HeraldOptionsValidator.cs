@@ -120,6 +120,17 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
             errors.Add("Herald:Operations:MaintenanceIntervalSeconds must be greater than 0 and at most 3600.");
         }
         Range(errors, "Herald:Notifications:RetentionDays", options.Notifications.RetentionDays, 1, 3650);
+        var socketIO = options.SocketIO;
+        Range(errors, "Herald:SocketIO:MaxPayload", socketIO.MaxPayload, 1024, 64 * 1024 * 1024);
+        Range(errors, "Herald:SocketIO:MaxAttachments", socketIO.MaxAttachments, 0, 1000);
+        for (var i = 0; i < socketIO.Namespaces.Count; i++)
+        {
+            var ns = socketIO.Namespaces[i];
+            if (string.IsNullOrEmpty(ns) || ns[0] != '/' || ns.Contains(',', StringComparison.Ordinal) || ns.Any(char.IsWhiteSpace))
+            {
+                errors.Add($"Herald:SocketIO:Namespaces:{i}: '{ns}' is not a namespace such as /admin.");
+            }
+        }
         Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
         foreach (var (ns, nsOptions) in options.Namespaces)
         {

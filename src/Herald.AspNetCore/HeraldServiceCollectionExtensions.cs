@@ -58,6 +58,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<OriginPolicy>();
         services.TryAddSingleton<WebSocketTransport>();
         services.TryAddSingleton<SseTransport>();
+        services.TryAddSingleton<Transports.SocketIO.SocketIOTransport>();
         services.AddHostedService<HeraldLifetimeService>();
         services.AddProblemDetails();
         services.AddCors();

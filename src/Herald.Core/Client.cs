@@ -56,6 +56,9 @@ public sealed partial class Client
     /// </summary>
     public bool ExpectsPong { get; }
 
+    /// <summary>Whether the transport writes queued frames together (<see cref="LimitsOptions.CoalesceWrites"/>).</summary>
+    public bool CoalesceWrites => _node.Options.Limits.CoalesceWrites;
+
     /// <summary>The user, once authenticated.</summary>
     public HeraldPrincipal? Principal { get; private set; }
 
@@ -207,8 +210,24 @@ public sealed partial class Client
         }
         if (now - lastPing >= interval && lastActivity >= lastPing)
         {
-            Volatile.Write(ref _lastPingSent, now);
+            // On the schedule, not on the tick that noticed it, so the pong deadline is exact.
+            Volatile.Write(ref _lastPingSent, now - lastPing < 2 * interval ? lastPing + interval : now);
             Send(PingFrame);
+        }
+    }
+
+    /// <summary>True when a ping went unanswered past the heartbeat timeout (the heartbeat loop may not have noticed yet).</summary>
+    public bool IsPongOverdue
+    {
+        get
+        {
+            if (!ExpectsPong || PingFrame.IsEmpty)
+            {
+                return false;
+            }
+            var lastPing = Volatile.Read(ref _lastPingSent);
+            var timeout = (long)(_node.Options.Heartbeat.TimeoutSeconds * _node.Time.TimestampFrequency);
+            return Volatile.Read(ref _lastActivity) < lastPing && _node.Time.GetTimestamp() - lastPing > timeout;
         }
     }
 }

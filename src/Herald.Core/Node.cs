@@ -275,7 +275,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         var interval = (long)(heartbeat.IntervalSeconds * frequency);
         var timeout = (long)(heartbeat.TimeoutSeconds * frequency);
         var handshake = (long)(Options.Limits.HandshakeTimeoutSeconds * (double)frequency);
-        var tickSeconds = Math.Clamp(Math.Min(Math.Min(heartbeat.IntervalSeconds, heartbeat.TimeoutSeconds), Options.Limits.HandshakeTimeoutSeconds) / 4, 0.01, 1);
+        var tickSeconds = Math.Clamp(Math.Min(Math.Min(heartbeat.IntervalSeconds, heartbeat.TimeoutSeconds), Options.Limits.HandshakeTimeoutSeconds) / 8, 0.01, 1);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(tickSeconds), Time);
         try
         {

@@ -59,7 +59,7 @@ public sealed class NativePublicationEncoder : PublicationEncoder
     }
 
     /// <summary>Writes a publication's fields into an open JSON object.</summary>
-    internal static void WriteFields(Utf8JsonWriter w, Publication publication)
+    public static void WriteFields(Utf8JsonWriter w, Publication publication)
     {
         w.WriteString("type"u8, publication.Type);
         w.WriteString("channel"u8, publication.Channel);

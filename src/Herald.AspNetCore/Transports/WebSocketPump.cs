@@ -103,6 +103,7 @@ internal static class WebSocketPump
         Func<DisconnectCode, IEnumerable<OutboundFrame>> finalFrames, ILogger logger)
     {
         var outbox = client.Outbox;
+        var coalesce = client.CoalesceWrites;
         using var timeout = new CancellationTokenSource();
         try
         {
@@ -116,7 +117,7 @@ internal static class WebSocketPump
                 while (true)
                 {
                     var more = outbox.TryDequeue(out var next);
-                    stream.Coalesce = more;
+                    stream.Coalesce = more && coalesce;
                     await Send(socket, frame, timeout.Token).ConfigureAwait(false);
                     if (!more)
                     {
