@@ -19,7 +19,6 @@ public static class HeraldEndpointRouteBuilderExtensions
         endpoints.Map("/ws", transport.HandleAsync).ExcludeFromDescription();
         var socketIO = endpoints.ServiceProvider.GetRequiredService<Transports.SocketIO.SocketIOTransport>();
         endpoints.Map("/socket.io/", socketIO.HandleAsync).RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).ExcludeFromDescription();
-        endpoints.Map("/socket.io", socketIO.HandleAsync).RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).ExcludeFromDescription();
         var sse = endpoints.ServiceProvider.GetRequiredService<SseTransport>();
         endpoints.MapGet("/sse", sse.HandleAsync).RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).ExcludeFromDescription();
 
