@@ -51,6 +51,20 @@ public sealed class NotificationsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ANewTab_GetsTheCurrentUnreadCountOnSubscribe()
+    {
+        await using var tab = await _server.ConnectUserAsync("erin", "acme");
+        await tab.SubscribeAsync("user:erin");
+        await Send(new { user = "erin", title = "one", message = "m", level = "info" });
+        await Send(new { user = "erin", title = "two", message = "m", level = "info" });
+        await tab.ReceiveUntilAsync(f => f.Type() == "notifications.unread" && f.GetProperty("data").GetProperty("unread").GetInt32() == 2);
+
+        await using var reload = await _server.ConnectUserAsync("erin", "acme");
+        var state = (await reload.SubscribeAsync("user:erin")).GetProperty("state").EnumerateArray().Single(p => p.Str("key") == "unread");
+        state.GetProperty("data").GetProperty("unread").GetInt32().ShouldBe(2);
+    }
+
+    [Fact]
     public async Task OfflineUser_FindsNotificationsLater_NewestFirst_WithPaging()
     {
         for (var i = 1; i <= 5; i++)

@@ -114,7 +114,7 @@ public sealed class PresenceTests : IAsyncLifetime
         (await _server.SendAsync(HttpMethod.Get, "/api/presence?channel=workspace:acme/ws_1", bearer: TestTokens.Hs256("mallory", "globex"))).Status.ShouldBe(HttpStatusCode.Forbidden);
         await using var alice = await Connect("alice", "acme");
         (await alice.RequestAsync("presence", "org:acme")).Code().ShouldBe(108);
-        (await _server.SendAsync(HttpMethod.Get, "/api/presence")).Status.ShouldBe(HttpStatusCode.BadRequest);
+        (await _server.SendAsync(HttpMethod.Get, "/api/presence", bearer: TestTokens.Hs256("alice", "acme"))).Status.ShouldBe(HttpStatusCode.BadRequest);
         (await _server.SendAsync(HttpMethod.Get, "/api/presence?channel=workspace:acme/ws_1")).Status.ShouldBe(HttpStatusCode.Unauthorized);
         var tooBig = new { blob = new string('x', 2000) };
         (await alice.RequestAsync("subscribe", "workspace:acme/ws_9", new { info = tooBig })).Code().ShouldBe(107);

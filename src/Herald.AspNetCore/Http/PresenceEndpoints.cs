@@ -10,15 +10,15 @@ internal static class PresenceEndpoints
 {
     public static async Task<IResult> GetAsync(HttpContext context, Node node)
     {
-        var channel = context.Request.Query["channel"].ToString();
-        if (channel.Length == 0)
-        {
-            return HttpProblems.From(HeraldError.BadRequest("the 'channel' query parameter is required"));
-        }
         var (actor, problem) = await HttpActor.ResolveAsync(context, node, ApiKeyScope.None, allowUsers: true).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
+        }
+        var channel = context.Request.Query["channel"].ToString();
+        if (channel.Length == 0)
+        {
+            return HttpProblems.From(HeraldError.BadRequest("the 'channel' query parameter is required"));
         }
         if (node.Namespaces.Resolve(channel, node.Options.Limits.MaxChannelNameLength, out var name, out var options) is { } invalid)
         {

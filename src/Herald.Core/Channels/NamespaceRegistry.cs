@@ -32,7 +32,8 @@ public sealed class NamespaceRegistry
             result[name] = new NamespaceOptions
             {
                 Scope = name == "user" ? ChannelScope.User : ChannelScope.Org,
-                KeepLatestState = name is "org" or "workspace" or "service" or "operation" or "connection",
+                // user: the unread badge (key "unread") reaches a new tab at once.
+                KeepLatestState = name is "org" or "workspace" or "service" or "operation" or "connection" or "user",
             };
         }
         // Who is looking at a workspace (seeds 000 and 004).

@@ -124,8 +124,13 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
     /// <summary>Publishes the user's unread count on <c>user:{id}</c> as <c>notifications.unread</c> (key <c>unread</c>).</summary>
     private async ValueTask<int> PushUnreadAsync(string userId, string? orgId, CancellationToken cancellationToken)
     {
-        // For a user-addressed notification the org is unknown here: count what the user's connections' org sees.
-        orgId ??= node.Connections.ForUser(userId).Select(c => c.Principal?.OrgId).FirstOrDefault(o => o is not null) ?? "";
+        // For a user-addressed notification the org is known only from the user's connections here;
+        // with none, nobody is listening and the inbox API gives the count on the next load.
+        orgId ??= node.Connections.ForUser(userId).Select(c => c.Principal?.OrgId).FirstOrDefault(o => o is not null);
+        if (orgId is null)
+        {
+            return -1;
+        }
         var unread = await store.CountUnreadAsync(userId, orgId, cancellationToken).ConfigureAwait(false);
         await node.PublishAsync(new PublishRequest($"user:{userId}", "notifications.unread", JsonSerializer.SerializeToUtf8Bytes(new { unread }), Key: "unread"), cancellationToken).ConfigureAwait(false);
         return unread;

@@ -36,9 +36,10 @@ public sealed partial class OperationService
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            var reason = _stopping.IsCancellationRequested ? OperationStatus.Failed : OperationStatus.Cancelled;
-            var message = reason == OperationStatus.Failed ? "the server stopped while the operation ran" : null;
-            await UpdateAsync(operation.Id, new OperationUpdate(reason, null, "cancelled", message, default), actor).ConfigureAwait(false);
+            var stopped = _stopping.IsCancellationRequested;
+            await UpdateAsync(operation.Id, stopped
+                ? new OperationUpdate(OperationStatus.Failed, null, null, "the server stopped while the operation ran", default)
+                : new OperationUpdate(OperationStatus.Cancelled, null, "cancelled", null, default), actor).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
