@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Herald.Core.Channels;
@@ -87,15 +86,7 @@ public sealed partial class Node
     }
 
     /// <summary><c>{"user":…,"connections":…,"info":…,"since":…}</c>: the same in events and in answers.</summary>
-    public static byte[] SerializePresence(PresenceEntry entry)
-    {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            WritePresence(w, entry);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] SerializePresence(PresenceEntry entry) => JsonBytes.Write(w => WritePresence(w, entry), 128);
 
     public static void WritePresence(Utf8JsonWriter w, PresenceEntry entry)
     {

@@ -543,7 +543,8 @@ public static class NativeCodec
             w.WriteBoolean("hasMore"u8, page.HasMore);
         });
 
-    private static void WritePublications(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<Publication> publications)
+    /// <summary>Writes an array of publications, each with the fields of a native publication frame.</summary>
+    public static void WritePublications(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<Publication> publications)
     {
         writer.WriteStartArray(name);
         foreach (var publication in publications)

@@ -42,6 +42,18 @@ internal static class HttpActor
             : (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, result.Message, result.Error));
     }
 
+    /// <summary>Resolves the caller as <see cref="ResolveAsync"/> does, then reads the JSON body within the publish size limit.</summary>
+    public static async Task<(OperationActor? Actor, System.Text.Json.JsonDocument? Body, IResult? Problem)> ReadJsonAsync(HttpContext context, Node node, ApiKeyScope scope, bool allowUsers)
+    {
+        var (actor, problem) = await ResolveAsync(context, node, scope, allowUsers).ConfigureAwait(false);
+        if (problem is not null)
+        {
+            return (null, null, problem);
+        }
+        var (document, bodyProblem) = await JsonBody.ReadAsync(context, node.Options.Limits.MaxPublishBytes).ConfigureAwait(false);
+        return (actor, document, bodyProblem);
+    }
+
     /// <summary>A user token only (the inbox belongs to the token's user).</summary>
     public static async Task<(HeraldPrincipal? User, IResult? Problem)> ResolveUserAsync(HttpContext context, Node node)
     {

@@ -11,17 +11,12 @@ namespace Herald.AspNetCore.Http;
 /// <summary>Notifications (F-NO-1, F-NO-2): backends send with an API key (scope publish); users read their own inbox with their token.</summary>
 internal static class NotificationEndpoints
 {
-    public static async Task<IResult> CreateAsync(HttpContext context, Node node, NotificationService notifications, IOptions<HeraldOptions> options)
+    public static async Task<IResult> CreateAsync(HttpContext context, Node node, NotificationService notifications)
     {
-        var (_, problem) = await HttpActor.ResolveAsync(context, node, ApiKeyScope.Publish, allowUsers: false).ConfigureAwait(false);
+        var (_, document, problem) = await HttpActor.ReadJsonAsync(context, node, ApiKeyScope.Publish, allowUsers: false).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
-        }
-        var (document, bodyProblem) = await JsonBody.ReadAsync(context, options.Value.Limits.MaxPublishBytes).ConfigureAwait(false);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
         }
         using (document)
         {
@@ -62,8 +57,7 @@ internal static class NotificationEndpoints
         var before = query["before"].ToString();
         var unreadOnly = query["unread"].ToString() is "true" or "1";
         var page = await notifications.ListAsync(user!, limit, before.Length > 0 ? before : null, unreadOnly, context.RequestAborted).ConfigureAwait(false);
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
-        using (var w = new Utf8JsonWriter(buffer))
+        var body = JsonBytes.Write(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("items"u8);
@@ -82,8 +76,8 @@ internal static class NotificationEndpoints
                 w.WriteString("nextCursor"u8, page.NextCursor);
             }
             w.WriteEndObject();
-        }
-        return new JsonBytesResult(buffer.WrittenSpan.ToArray(), StatusCodes.Status200OK);
+        }, 2048);
+        return new JsonBytesResult(body, StatusCodes.Status200OK);
     }
 
     public static Task<IResult> MarkReadAsync(HttpContext context, Node node, NotificationService notifications, string id) =>

@@ -11,17 +11,12 @@ namespace Herald.AspNetCore.Http;
 /// <summary>The operations API (F-OP-1…4): users with a JWT act within their organisation, backends with an API key of scope <c>operations</c>.</summary>
 internal static class OperationEndpoints
 {
-    public static async Task<IResult> CreateAsync(HttpContext context, Node node, OperationService operations, IOptions<HeraldOptions> options)
+    public static async Task<IResult> CreateAsync(HttpContext context, Node node, OperationService operations)
     {
-        var (actor, problem) = await HttpActor.ResolveAsync(context, node, ApiKeyScope.Operations, allowUsers: true).ConfigureAwait(false);
+        var (actor, document, problem) = await HttpActor.ReadJsonAsync(context, node, ApiKeyScope.Operations, allowUsers: true).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
-        }
-        var (document, bodyProblem) = await JsonBody.ReadAsync(context, options.Value.Limits.MaxPublishBytes).ConfigureAwait(false);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
         }
         using (document)
         {
@@ -102,7 +97,7 @@ internal static class OperationEndpoints
             orgId = org;
         }
         var list = await operations.ListAsync(orgId, resource.Length > 0 ? resource : null, status == "active", limit, context.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Bytes(Serialize(w =>
+        return TypedResults.Bytes(JsonBytes.Write(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("items"u8);
@@ -115,17 +110,12 @@ internal static class OperationEndpoints
         }), "application/json");
     }
 
-    public static async Task<IResult> UpdateAsync(HttpContext context, Node node, OperationService operations, IOptions<HeraldOptions> options, string id)
+    public static async Task<IResult> UpdateAsync(HttpContext context, Node node, OperationService operations, string id)
     {
-        var (actor, problem) = await HttpActor.ResolveAsync(context, node, ApiKeyScope.Operations, allowUsers: false).ConfigureAwait(false);
+        var (actor, document, problem) = await HttpActor.ReadJsonAsync(context, node, ApiKeyScope.Operations, allowUsers: false).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
-        }
-        var (document, bodyProblem) = await JsonBody.ReadAsync(context, options.Value.Limits.MaxPublishBytes).ConfigureAwait(false);
-        if (bodyProblem is not null)
-        {
-            return bodyProblem;
         }
         using (document)
         {
@@ -198,16 +188,6 @@ internal static class OperationEndpoints
             extensions: error.ExistingId is null ? null : new Dictionary<string, object?> { ["existingId"] = error.ExistingId }),
         _ => HttpProblems.Result(StatusCodes.Status400BadRequest, error.Message),
     };
-
-    private static byte[] Serialize(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
 }
 
 /// <summary>Pre-serialized JSON with a status code and an optional Location header.</summary>

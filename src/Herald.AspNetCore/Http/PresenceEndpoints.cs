@@ -33,8 +33,7 @@ internal static class PresenceEndpoints
         {
             return HttpProblems.From(e);
         }
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
+        var body = JsonBytes.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("channel"u8, channel);
@@ -45,7 +44,7 @@ internal static class PresenceEndpoints
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        return new JsonBytesResult(buffer.WrittenSpan.ToArray(), StatusCodes.Status200OK);
+        });
+        return new JsonBytesResult(body, StatusCodes.Status200OK);
     }
 }

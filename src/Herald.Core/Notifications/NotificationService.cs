@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Herald.Core.Auth;
 
@@ -137,15 +136,7 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
     }
 
     /// <summary>The JSON of an inbox item: the same in events and HTTP answers.</summary>
-    public static byte[] Serialize(InboxItem item)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            Write(w, item);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] Serialize(InboxItem item) => JsonBytes.Write(w => Write(w, item));
 
     public static void Write(Utf8JsonWriter w, InboxItem item)
     {

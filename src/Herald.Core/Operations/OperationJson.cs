@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace Herald.Core.Operations;
@@ -6,15 +5,7 @@ namespace Herald.Core.Operations;
 /// <summary>The JSON form of an operation: the same in events, in HTTP answers and in latest state.</summary>
 public static class OperationJson
 {
-    public static byte[] Serialize(Operation operation)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Write(writer, operation);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] Serialize(Operation operation) => JsonBytes.Write(w => Write(w, operation), 512);
 
     public static void Write(Utf8JsonWriter w, Operation operation)
     {

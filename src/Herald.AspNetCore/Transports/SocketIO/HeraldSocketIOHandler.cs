@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
@@ -144,7 +143,7 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
                     w.WriteString("channel"u8, name.Value);
                     w.WriteNumber("offset"u8, page!.Position.Offset);
                     w.WriteString("epoch"u8, page.Position.Epoch);
-                    WritePublications(w, "publications"u8, page.Publications);
+                    NativeCodec.WritePublications(w, "publications"u8, page.Publications);
                     w.WriteBoolean("hasMore"u8, page.HasMore);
                 });
                 return;
@@ -324,21 +323,9 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
             {
                 w.WriteBoolean("recovered"u8, recovered);
             }
-            WritePublications(w, "publications"u8, result.Publications);
-            WritePublications(w, "state"u8, result.State);
+            NativeCodec.WritePublications(w, "publications"u8, result.Publications);
+            NativeCodec.WritePublications(w, "state"u8, result.State);
         }
-    }
-
-    private static void WritePublications(Utf8JsonWriter w, ReadOnlySpan<byte> name, IReadOnlyList<Publication> publications)
-    {
-        w.WriteStartArray(name);
-        foreach (var publication in publications)
-        {
-            w.WriteStartObject();
-            NativePublicationEncoder.WriteFields(w, publication);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
     }
 
     private void Answer(SocketIOSocket socket, SocketIOPacket packet, HeraldError? error, Action<Utf8JsonWriter> ok)
@@ -356,7 +343,7 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
     private void Fail(SocketIOSocket socket, SocketIOPacket packet, HeraldError error)
     {
         logger.RequestFailed(socket.Client.Id, (int)error.Code, error.Message);
-        var body = Write(w =>
+        var body = JsonBytes.Write(w =>
         {
             w.WriteStartArray();
             w.WriteStartObject();
@@ -382,7 +369,7 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
         }
     }
 
-    private static byte[] Ok(Action<Utf8JsonWriter> fields) => Write(w =>
+    private static byte[] Ok(Action<Utf8JsonWriter> fields) => JsonBytes.Write(w =>
     {
         w.WriteStartArray();
         w.WriteStartObject();
@@ -392,20 +379,10 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
         w.WriteEndArray();
     });
 
-    private static byte[] ErrorData(HeraldErrorCode code) => Write(w =>
+    private static byte[] ErrorData(HeraldErrorCode code) => JsonBytes.Write(w =>
     {
         w.WriteStartObject();
         w.WriteNumber("code"u8, (int)code);
         w.WriteEndObject();
     });
-
-    private static byte[] Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            body(writer);
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
 }
