@@ -130,6 +130,24 @@ public sealed partial class Client
         return await _node.PublishAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Ends every subscription made through one encoder (a Socket.IO namespace the client left).</summary>
+    public void UnsubscribeAll(PublicationEncoder encoder)
+    {
+        Subscription[] leaving;
+        lock (_subscriptions)
+        {
+            leaving = _subscriptions.Values.Where(s => s.Encoder == encoder).ToArray();
+            foreach (var subscription in leaving)
+            {
+                _subscriptions.Remove(subscription.Channel.Value);
+            }
+        }
+        foreach (var subscription in leaving)
+        {
+            _node.RemoveSubscription(subscription);
+        }
+    }
+
     /// <summary>Checks that the authenticated user may read the channel.</summary>
     public HeraldError? Authorize(string? channel, out ChannelName name, out NamespaceOptions options)
     {

@@ -58,6 +58,8 @@ public static partial class HeraldServer
         {
             name = "Herald",
             websocket = "/ws",
+            socketIO = "/socket.io/",
+            sse = "/sse?channel=…",
             openapi = "/openapi/v1.json",
             health = "/health",
         })).ExcludeFromDescription();

@@ -155,11 +155,13 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
         if (await Task.WhenAny(client.Disconnected, client.Closed).ConfigureAwait(false) == client.Disconnected
             && session.TransportState is EngineIOSession.Polling or EngineIOSession.Probing)
         {
-            // A waiting GET takes the last frames and the close packet; without one the session ends now.
-            if (session.IsPolling)
+            // A waiting GET takes the last frames (DISCONNECT packets that stop the client from
+            // reconnecting) and the close packet. Without one, a client that stopped answering pings
+            // is gone: end now; any other client polls again soon, so wait for that GET.
+            if (session.IsPolling || client.DisconnectCode != DisconnectCode.NoPong)
             {
                 session.WakePoll(CloseAnswer);
-                await Task.WhenAny(client.Closed, Task.Delay(WebSocketPump.CloseGrace)).ConfigureAwait(false);
+                await Task.WhenAny(client.Closed, Task.Delay(PingInterval + PingTimeout)).ConfigureAwait(false);
             }
             client.Close();
         }

@@ -53,10 +53,8 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
     {
     }
 
-    public void OnDisconnect(SocketIOSocket socket)
-    {
-        // Subscriptions belong to the session's client, which the transport closes.
-    }
+    /// <summary>The client left a namespace: the subscriptions made through it end (a closing session ends them all anyway).</summary>
+    public void OnDisconnect(SocketIOSocket socket) => socket.Client.UnsubscribeAll(socket.Encoder);
 
     public async ValueTask OnEventAsync(SocketIOSocket socket, SocketIOPacket packet)
     {
@@ -136,7 +134,16 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
                     Fail(socket, packet, sinceError);
                     return;
                 }
-                int? limit = argument.TryGetProperty("limit", out var l) && l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out var n) ? n : null;
+                int? limit = null;
+                if (argument.TryGetProperty("limit", out var l) && l.ValueKind != JsonValueKind.Null)
+                {
+                    if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out var n))
+                    {
+                        Fail(socket, packet, HeraldError.BadRequest("'limit' must be an integer"));
+                        return;
+                    }
+                    limit = n;
+                }
                 var (page, historyError) = await node.ReadHistoryAsync(name.Value, since, sinceOffset, limit).ConfigureAwait(false);
                 Answer(socket, packet, historyError, w =>
                 {
@@ -205,7 +212,12 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
             return;
         }
         Dictionary<string, string>? tags = null;
-        if (argument.TryGetProperty("tags", out var tagsElement) && tagsElement.ValueKind == JsonValueKind.Object)
+        if (argument.TryGetProperty("tags", out var tagsElement) && tagsElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+        {
+            Fail(socket, packet, HeraldError.BadRequest("'tags' must be an object of strings"));
+            return;
+        }
+        if (tagsElement.ValueKind == JsonValueKind.Object)
         {
             tags = [];
             foreach (var tag in tagsElement.EnumerateObject())
@@ -218,8 +230,19 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
                 tags[tag.Name] = tag.Value.GetString()!;
             }
         }
-        var key = argument.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
-        var request = new PublishRequest(channel, type, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data).ToArray(), tags, key);
+        if (argument.TryGetProperty("key", out var k) && k.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+        {
+            Fail(socket, packet, HeraldError.BadRequest("'key' must be a string"));
+            return;
+        }
+        var key = k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data);
+        if (raw.Length > node.Options.Limits.MaxFrameBytes)
+        {
+            Fail(socket, packet, new HeraldError(HeraldErrorCode.MessageTooLarge, $"'data' is larger than {node.Options.Limits.MaxFrameBytes} bytes"));
+            return;
+        }
+        var request = new PublishRequest(channel, type, raw.ToArray(), tags, key);
         var (publication, error) = await socket.Client.PublishAsync(request).ConfigureAwait(false);
         Answer(socket, packet, error, w =>
         {
