@@ -10,6 +10,13 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# Node.js and npm for the socket.io-client interop tests: from Debian when the machine lacks them.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "Installing Node.js and npm from Debian packages"
+  SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
 npm ci --prefix tests/socketio-interop --no-audit --no-fund --loglevel=error
 
 status=0
