@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the repository, as CI does. It installs what the tests need first: the npm
-# packages of the Socket.IO interop tests (the official socket.io-client; Node.js 20 and npm are
-# on the machine), then the .NET restore. The functional tests start real servers on loopback
+# Runs every test of the repository, as CI does. It installs what the tests need first: Node.js
+# and npm (from Debian when missing) and the npm packages of the Socket.IO interop tests (the
+# official socket.io-client), then the .NET restore. The functional tests start real servers on loopback
 # ports themselves. Prints a closing "N passed, N failed" line summed over every test project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
