@@ -18,10 +18,10 @@ public static class Cli
 
           herald-loadgen <scenario> [--target herald|socketio] [options]
           herald-loadgen compare [--scenarios fanout,latency,idle,connect,channels] [options]
-          herald-loadgen machine
+          herald-loadgen machine       the machine, and the cost of one loopback send + receive (the floor per delivery)
 
         Scenarios (defaults in brackets):
-          fanout    --subscribers 10000 --rates 25000,50000,...,300000 (deliveries/s) --warmup 5 --duration 20 --p99-limit-ms 200
+          fanout    --subscribers 10000 --rates 10000,20000,...,200000 (deliveries/s) --warmup 5 --duration 20 --p99-limit-ms 200 --max-failed-steps 2
           latency   --subscribers 5000 --deliveries 50000 --warmup 5 --duration 30
           idle      --levels 2500,5000,10000,15000,19000 --settle 15
           connect   --connections 10000 --concurrency 64 --warmup-connections 1000
@@ -57,7 +57,7 @@ public static class Cli
             if (command == "machine")
             {
                 options.EnsureAllRead();
-                Console.WriteLine(JsonSerializer.Serialize(machine, Json));
+                Console.WriteLine(JsonSerializer.Serialize(new { machine, loopback = LoopbackCalibration.Run() }, Json));
                 return 0;
             }
             var outDir = options.String("out") ?? Path.Combine(TargetSettings.From(new Options([])).RepoRoot, "benchmarks", "results", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));

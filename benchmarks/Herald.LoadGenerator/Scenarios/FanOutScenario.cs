@@ -5,8 +5,10 @@ namespace Herald.LoadGenerator.Scenarios;
 
 /// <summary>
 /// Fan-out: <c>--subscribers</c> (10 000) connections on one channel; the delivery rate is stepped
-/// up through <c>--rates</c> until p99 exceeds <c>--p99-limit-ms</c> (200) or anything is lost.
-/// Headline: the highest measured deliveries/s of a step that met the limit, and the peak.
+/// up through <c>--rates</c> until p99 exceeds <c>--p99-limit-ms</c> (200) or anything is lost
+/// (<c>--max-failed-steps</c> such steps, 2 by default, so that the step after the limit shows
+/// where throughput saturates). Headline: the highest measured deliveries/s of a step that met
+/// the limit, and the peak measured deliveries/s of any step.
 /// </summary>
 public sealed class FanOutScenario : Scenario
 {
@@ -18,19 +20,21 @@ public sealed class FanOutScenario : Scenario
     private double _drain;
     private int _concurrency;
     private int _payload;
+    private int _maxFailedSteps;
 
     public override string Name => "fanout";
 
     public override void Configure(Options options)
     {
         _subscribers = options.Int("subscribers", 10_000);
-        _rates = options.Ints("rates", [25_000, 50_000, 75_000, 100_000, 125_000, 150_000, 175_000, 200_000, 250_000, 300_000]);
+        _rates = options.Ints("rates", [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 80_000, 100_000, 125_000, 150_000, 200_000]);
         _warmup = options.Double("warmup", 5);
         _measure = options.Double("duration", 20);
         _p99Limit = options.Double("p99-limit-ms", 200);
         _drain = options.Double("drain", 10);
         _concurrency = options.Int("connect-concurrency", 64);
         _payload = options.Int("payload-bytes", 100);
+        _maxFailedSteps = options.Int("max-failed-steps", 2);
     }
 
     public override async Task<ScenarioResult> RunAsync(ServerUnderTest server, CancellationToken cancellationToken)
@@ -39,6 +43,7 @@ public sealed class FanOutScenario : Scenario
         var run = await LoadRun.OpenAsync(server, title, _subscribers, 1, _concurrency, _ => [0], _payload, cancellationToken).ConfigureAwait(false);
         var steps = new List<StepResult>();
         string? stoppedBecause = null;
+        var failedSteps = 0;
         try
         {
             foreach (var deliveries in _rates)
@@ -50,8 +55,12 @@ public sealed class FanOutScenario : Scenario
                 await Console.Error.WriteLineAsync($"[{title}] step offered {deliveries}/s: delivered {step.DeliveriesPerSecond}/s, {step.Latency}, lost {step.Lost}, dropped conns {step.ConnectionsDropped}, server {step.ServerCores} cores, generator {step.GeneratorCores}, other {step.OtherProcessesCores}").ConfigureAwait(false);
                 if (step.Latency.P99Ms > _p99Limit || step.Lost > 0 || step.ConnectionsDropped > 0 || step.PublishFailed > 0)
                 {
+                    // Past the limit, one more step (by default) shows where throughput itself saturates.
                     stoppedBecause = step.Lost > 0 || step.ConnectionsDropped > 0 ? "loss" : step.PublishFailed > 0 ? "publish failures" : $"p99 > {_p99Limit} ms";
-                    break;
+                    if (++failedSteps >= _maxFailedSteps || step.ConnectionsDropped > 0)
+                    {
+                        break;
+                    }
                 }
             }
         }
