@@ -35,6 +35,10 @@ public static class Cli
           --history 0                  HistorySize of Herald's bench namespace
           --source-addresses 4         connect from 127.0.0.1 … 127.0.0.N
           --payload-bytes 100          size of each publication's data
+          --quiet-max-other-cores 0.25 before each measurement wait until other processes use at most this (shared machines)
+          --quiet-max-wait 45          … but at most this many seconds; a step disturbed by more than twice that runs again once
+          --nice 0                     niceness of the started server (negative: ahead of other processes; needs root)
+          --server-env 'K=V;K2=V2'     extra environment for the started server (e.g. DOTNET_gcServer=0)
           --out DIR                    where JSON results and server logs go [benchmarks/results/<time>]
           --timeout-minutes 30         hard stop for the whole command
         """;

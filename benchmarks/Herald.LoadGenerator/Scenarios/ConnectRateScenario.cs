@@ -30,6 +30,8 @@ public sealed class ConnectRateScenario : Scenario
         var recorder = new DeliveryRecorder();
         ConnectStats warmup, measured;
         ProcessSample? before, after;
+        object? quiet = null;
+        double generatorCores = double.NaN, otherCores = double.NaN;
         var pool = new ConnectionPool(server.ConnectSpec, recorder);
         var progress = new Progress(title, server, recorder, () => pool, () => null);
         try
@@ -41,10 +43,17 @@ public sealed class ConnectRateScenario : Scenario
             // New source addresses for the measured round: the warm-up's closed ports sit in TIME_WAIT.
             var spec = server.ConnectSpec;
             pool = new ConnectionPool(spec with { Sources = spec.Sources.Reverse().ToArray() }, recorder);
+            var (otherBefore, waited) = await QuietGate.WaitAsync(server.Pid, server.Settings.QuietMaxOtherCores, TimeSpan.FromSeconds(server.Settings.QuietMaxWaitSeconds), title, cancellationToken).ConfigureAwait(false);
+            quiet = new { otherCoresBefore = otherBefore, waitedSeconds = waited };
             progress.Phase = $"{_connections} handshakes";
+            var machineBefore = SystemCpu.Read();
+            var selfBefore = Environment.CpuUsage.TotalTime.TotalSeconds;
             before = server.Sample();
             measured = await pool.OpenAsync(_connections, _concurrency, _ => [], TimeSpan.FromSeconds(120), cancellationToken).ConfigureAwait(false);
             after = server.Sample();
+            var machineAfter = SystemCpu.Read();
+            generatorCores = (Environment.CpuUsage.TotalTime.TotalSeconds - selfBefore) / measured.Seconds;
+            otherCores = (machineAfter.BusySeconds - machineBefore.BusySeconds) / measured.Seconds - generatorCores - (before is { } b0 && after is { } a0 ? ProcessSample.CoresBetween(b0, a0) : 0);
             await Console.Error.WriteLineAsync($"[{title}] {measured.Opened} handshakes in {measured.Seconds} s: {measured.PerSecond}/s, handshake {measured.Handshake}, failed {measured.Failed} {measured.FirstError}").ConfigureAwait(false);
         }
         finally
@@ -59,6 +68,6 @@ public sealed class ConnectRateScenario : Scenario
                 new Headline("handshake p99", measured.Handshake.P99Ms, "ms", false),
                 new Headline("server cores during connects", Math.Round(cores, 3), "cores", false),
             ],
-            new { connections = _connections, concurrency = _concurrency, warmup, measured, serverCores = cores, serverRssAfter = after?.RssBytes });
+            new { connections = _connections, concurrency = _concurrency, warmup, measured, serverCores = cores, generatorCores = Math.Round(generatorCores, 3), otherProcessesCores = Math.Round(otherCores, 3), quiet, serverRssAfter = after?.RssBytes });
     }
 }

@@ -50,7 +50,7 @@ public sealed class FanOutScenario : Scenario
             {
                 var rate = deliveries / (double)_subscribers;
                 run.Progress.Phase = $"step {deliveries}/s ({rate:0.#} pub/s)";
-                var step = await run.RunStepAsync(rate, _warmup, _measure, _ => 0, [_subscribers], _drain, cancellationToken).ConfigureAwait(false);
+                var step = await run.RunMeasuredStepAsync(rate, _warmup, _measure, _ => 0, [_subscribers], _drain, cancellationToken).ConfigureAwait(false);
                 steps.Add(step);
                 await Console.Error.WriteLineAsync($"[{title}] step offered {deliveries}/s: delivered {step.DeliveriesPerSecond}/s, {step.Latency}, lost {step.Lost}, dropped conns {step.ConnectionsDropped}, server {step.ServerCores} cores, generator {step.GeneratorCores}, other {step.OtherProcessesCores}").ConfigureAwait(false);
                 if (step.Latency.P99Ms > _p99Limit || step.Lost > 0 || step.ConnectionsDropped > 0 || step.PublishFailed > 0)

@@ -54,6 +54,8 @@ public sealed class IdleMemoryScenario : Scenario
                 var connect = await pool.OpenAsync(level, _concurrency, i => [i], TimeSpan.FromSeconds(180), cancellationToken).ConfigureAwait(false);
                 progress.Phase = $"idle at {level}";
                 await Task.Delay(TimeSpan.FromSeconds(_settle), cancellationToken).ConfigureAwait(false);
+                // Memory does not depend on other processes, but the idle CPU reading does.
+                await QuietGate.WaitAsync(server.Pid, server.Settings.QuietMaxOtherCores, TimeSpan.FromSeconds(15), title, cancellationToken).ConfigureAwait(false);
                 var (rss, heap, cores) = await SampleAsync(server, cancellationToken).ConfigureAwait(false);
                 var open = pool.OpenConnections();
                 results.Add(new Level(level, open, rss, heap, cores, connect));

@@ -39,7 +39,7 @@ public sealed class LatencyScenario : Scenario
         {
             var rate = _deliveries / (double)_subscribers;
             run.Progress.Phase = $"{_deliveries}/s ({rate:0.#} pub/s)";
-            step = await run.RunStepAsync(rate, _warmup, _measure, _ => 0, [_subscribers], _drain, cancellationToken).ConfigureAwait(false);
+            step = await run.RunMeasuredStepAsync(rate, _warmup, _measure, _ => 0, [_subscribers], _drain, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -25,7 +25,16 @@ public sealed record StepResult(
     double MachineBusyCores,
     double OtherProcessesCores,
     long ServerRssBytes,
-    long? ServerHeapBytes);
+    long? ServerHeapBytes)
+{
+    /// <summary>Other processes' cores before the step (the quiet gate's last reading) and the seconds waited for quiet.</summary>
+    public double OtherCoresBefore { get; init; }
+
+    public double QuietWaitSeconds { get; init; }
+
+    /// <summary>1 when the step ran once; 2 when it was run again because other processes took too much of the machine.</summary>
+    public int Attempts { get; init; } = 1;
+}
 
 /// <summary>Everything a load scenario runs with.</summary>
 public sealed class LoadRun(ServerUnderTest server, DeliveryRecorder recorder, ConnectionPool pool, Publisher publisher, Progress progress)
@@ -35,6 +44,29 @@ public sealed class LoadRun(ServerUnderTest server, DeliveryRecorder recorder, C
     public ConnectionPool Pool => pool;
     public Publisher Publisher => publisher;
     public Progress Progress => progress;
+
+    /// <summary>
+    /// Runs a step once the machine is quiet; runs it once more when other processes took more than
+    /// twice the quiet threshold while it was measured (the second result is kept either way).
+    /// </summary>
+    public async Task<StepResult> RunMeasuredStepAsync(double rate, double warmupSeconds, double measureSeconds, Func<long, int> channelFor,
+        int[] subscribersPerChannel, double drainSeconds, CancellationToken cancellationToken)
+    {
+        var settings = server.Settings;
+        StepResult? step = null;
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var (other, waited) = await QuietGate.WaitAsync(server.Pid, settings.QuietMaxOtherCores, TimeSpan.FromSeconds(settings.QuietMaxWaitSeconds), "quiet gate", cancellationToken).ConfigureAwait(false);
+            step = await RunStepAsync(rate, warmupSeconds, measureSeconds, channelFor, subscribersPerChannel, drainSeconds, cancellationToken).ConfigureAwait(false);
+            step = step with { OtherCoresBefore = other, QuietWaitSeconds = waited, Attempts = attempt };
+            if (step.OtherProcessesCores <= 2 * settings.QuietMaxOtherCores || step.ConnectionsDropped > 0)
+            {
+                break;
+            }
+            await Console.Error.WriteLineAsync($"[quiet gate] other processes used {step.OtherProcessesCores:0.00} cores during the step: running it again").ConfigureAwait(false);
+        }
+        return step!;
+    }
 
     /// <summary>
     /// Publishes at <paramref name="rate"/> per second for warm-up + measurement, measures the

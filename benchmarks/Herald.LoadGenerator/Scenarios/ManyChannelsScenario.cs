@@ -46,7 +46,7 @@ public sealed class ManyChannelsScenario : Scenario
         try
         {
             run.Progress.Phase = $"{_rate} pub/s over {_channels} channels";
-            step = await run.RunStepAsync(_rate, _warmup, _measure, i => (int)(i % _channels), subscribers, _drain, cancellationToken).ConfigureAwait(false);
+            step = await run.RunMeasuredStepAsync(_rate, _warmup, _measure, i => (int)(i % _channels), subscribers, _drain, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

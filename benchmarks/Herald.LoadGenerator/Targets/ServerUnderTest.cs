@@ -61,6 +61,18 @@ public sealed class ServerUnderTest : IAsyncDisposable
         }
         var port = FreePort();
         var start = settings.Kind == TargetKind.Herald ? HeraldStart(settings, port) : NodeStart(settings, port);
+        foreach (var (key, value) in settings.ServerEnvironment)
+        {
+            start.Environment[key] = value;
+        }
+        if (settings.Nice != 0)
+        {
+            // nice execs the server: the PID stays the server's, and every thread inherits the niceness.
+            start.ArgumentList.Insert(0, start.FileName);
+            start.ArgumentList.Insert(0, settings.Nice.ToString(CultureInfo.InvariantCulture));
+            start.ArgumentList.Insert(0, "-n");
+            start.FileName = "nice";
+        }
         Directory.CreateDirectory(logDirectory);
         var log = new StreamWriter(Path.Combine(logDirectory, $"{settings.Name}-{DateTime.UtcNow:HHmmss}.log")) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);

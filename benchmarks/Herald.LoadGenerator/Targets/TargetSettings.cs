@@ -31,6 +31,18 @@ public sealed record TargetSettings
 
     public required IReadOnlyList<IPAddress> Sources { get; init; }
 
+    /// <summary>Before each measurement, wait until other processes use at most this many cores…</summary>
+    public double QuietMaxOtherCores { get; init; } = 0.25;
+
+    /// <summary>…but no longer than this many seconds.</summary>
+    public double QuietMaxWaitSeconds { get; init; } = 45;
+
+    /// <summary>Niceness of the started server (the generator's own is set by whoever starts it); 0 leaves it alone.</summary>
+    public int Nice { get; init; }
+
+    /// <summary>Extra environment for the started server, as <c>KEY=VALUE;KEY=VALUE</c>.</summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
     public string HeraldDll => Path.Combine(RepoRoot, "src", "Herald.Server", "bin", "Release", "net10.0", "Herald.Server.dll");
 
     public string NodeScript => Path.Combine(RepoRoot, "benchmarks", "socketio-server", "server.js");
@@ -68,6 +80,11 @@ public sealed record TargetSettings
             RepoRoot = options.String("repo") ?? FindRepoRoot(),
             HeartbeatSeconds = options.Double("heartbeat", 10),
             HistorySize = options.Int("history", 0),
+            QuietMaxOtherCores = options.Double("quiet-max-other-cores", 0.25),
+            QuietMaxWaitSeconds = options.Double("quiet-max-wait", 45),
+            Nice = options.Int("nice", 0),
+            ServerEnvironment = (options.String("server-env") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
+                .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "", StringComparer.Ordinal),
             Sources = Enumerable.Range(1, Math.Max(1, sourceCount)).Select(i => IPAddress.Parse($"127.0.0.{i}")).ToArray(),
         };
     }
