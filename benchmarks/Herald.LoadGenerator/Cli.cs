@@ -21,7 +21,7 @@ public static class Cli
           herald-loadgen machine       the machine, and the cost of one loopback send + receive (the floor per delivery)
 
         Scenarios (defaults in brackets):
-          fanout    --subscribers 10000 --rates 10000,20000,...,200000 (deliveries/s) --warmup 5 --duration 20 --p99-limit-ms 200 --max-failed-steps 2
+          fanout    --subscribers 10000 --rates 10000,20000,...,200000 (deliveries/s) --warmup 5 --duration 20 --p99-limit-ms 200 --max-failed-steps 100 --p99-stop-ms 3000
           latency   --subscribers 5000 --deliveries 50000 --warmup 5 --duration 30
           idle      --levels 2500,5000,10000,15000,19000 --settle 15
           connect   --connections 10000 --concurrency 64 --warmup-connections 1000

@@ -60,6 +60,13 @@ const server = http.createServer((req, res) => {
     }));
     return;
   }
+  if (req.method === 'POST' && req.url === '/gc') {
+    // The idle-memory scenario asks both servers for a full collection before reading memory.
+    if (typeof global.gc !== 'function') { res.writeHead(501).end('start node with --expose-gc'); return; }
+    global.gc();
+    res.writeHead(204).end();
+    return;
+  }
   if (req.method === 'POST' && req.url === '/api/publish') {
     if (req.headers['x-api-key'] !== apiKey) {
       res.writeHead(401).end();

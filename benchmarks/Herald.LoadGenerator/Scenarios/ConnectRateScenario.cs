@@ -67,6 +67,8 @@ public sealed class ConnectRateScenario : Scenario
                 new Headline("full handshakes/s", measured.PerSecond, "1/s", true, 5_000),
                 new Headline("handshake p99", measured.Handshake.P99Ms, "ms", false),
                 new Headline("server cores during connects", Math.Round(cores, 3), "cores", false),
+                new Headline("server CPU per handshake", measured.PerSecond == 0 ? double.NaN : Math.Round(cores / measured.PerSecond * 1e6, 1), "µs", false),
+                new Headline("other processes during connects", Math.Round(otherCores, 3), "cores", false),
             ],
             new { connections = _connections, concurrency = _concurrency, warmup, measured, serverCores = cores, generatorCores = Math.Round(generatorCores, 3), otherProcessesCores = Math.Round(otherCores, 3), quiet, serverRssAfter = after?.RssBytes });
     }

@@ -1,5 +1,6 @@
 using Herald.LoadGenerator.Infrastructure;
 using Herald.LoadGenerator.Targets;
+using Microsoft.Diagnostics.Runtime;
 
 namespace Herald.LoadGenerator.Scenarios;
 
@@ -14,16 +15,19 @@ public sealed class IdleMemoryScenario : Scenario
     private int[] _levels = [];
     private double _settle;
     private int _concurrency;
+    private bool _census;
 
     public override string Name => "idle";
 
-    public sealed record Level(int Connections, int Open, long RssBytes, long? HeapBytes, double ServerCoresWhileIdle, ConnectStats Connect);
+    /// <summary>One level: memory as found (garbage included) and after a forced full GC (what the connections retain).</summary>
+    public sealed record Level(int Connections, int Open, long RssBytes, long? HeapBytes, long RssAfterGcBytes, long? HeapAfterGcBytes, bool GcForced, double ServerCoresWhileIdle, ConnectStats Connect);
 
     public override void Configure(Options options)
     {
         _levels = options.Ints("levels", [2_500, 5_000, 10_000, 15_000, 19_000]);
         _settle = options.Double("settle", 15);
         _concurrency = options.Int("connect-concurrency", 64);
+        _census = !options.Flag("no-heap-census");
     }
 
     public override async Task<ScenarioResult> RunAsync(ServerUnderTest server, CancellationToken cancellationToken)
@@ -41,12 +45,14 @@ public sealed class IdleMemoryScenario : Scenario
         var pool = new ConnectionPool(server.ConnectSpec, recorder);
         var progress = new Progress(title, server, recorder, () => pool, () => null);
         var results = new List<Level>();
+        HeapCensus.Result? census = null;
         long baselineRss;
         long? baselineHeap;
         try
         {
             progress.Phase = "baseline";
             await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+            await server.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
             (baselineRss, baselineHeap, _) = await SampleAsync(server, cancellationToken).ConfigureAwait(false);
             foreach (var level in levels)
             {
@@ -57,9 +63,29 @@ public sealed class IdleMemoryScenario : Scenario
                 // Memory does not depend on other processes, but the idle CPU reading does.
                 await QuietGate.WaitAsync(server.Pid, server.Settings.QuietMaxOtherCores, TimeSpan.FromSeconds(15), title, cancellationToken).ConfigureAwait(false);
                 var (rss, heap, cores) = await SampleAsync(server, cancellationToken).ConfigureAwait(false);
+                var forced = await server.CollectGarbageAsync(cancellationToken).ConfigureAwait(false);
+                await Task.Delay(2000, cancellationToken).ConfigureAwait(false);
+                var (rssGc, heapGc, _) = await SampleAsync(server, cancellationToken).ConfigureAwait(false);
                 var open = pool.OpenConnections();
-                results.Add(new Level(level, open, rss, heap, cores, connect));
-                await Console.Error.WriteLineAsync($"[{title}] {level} connections ({open} open): RSS {rss / 1048576.0:0.0} MiB, heap {(heap ?? 0) / 1048576.0:0.0} MiB, {cores:0.000} cores idle").ConfigureAwait(false);
+                results.Add(new Level(level, open, rss, heap, rssGc, heapGc, forced, cores, connect));
+                await Console.Error.WriteLineAsync($"[{title}] {level} connections ({open} open): RSS {rss / 1048576.0:0.0} MiB, heap {(heap ?? 0) / 1048576.0:0.0} MiB; after a full GC: RSS {rssGc / 1048576.0:0.0} MiB, heap {(heapGc ?? 0) / 1048576.0:0.0} MiB; {cores:0.000} cores idle").ConfigureAwait(false);
+                if (_census && level == levels[^1] && server.Settings.Kind == TargetKind.Herald && server.Pid is { } pid)
+                {
+                    // After the full GC above: what the heap holds per connection, type by type.
+                    progress.Phase = "heap census";
+                    try
+                    {
+                        census = HeapCensus.Take(pid, open);
+                        foreach (var t in census.Top.Take(15))
+                        {
+                            await Console.Error.WriteLineAsync($"[{title}]   {t.BytesPerConnection,8:0} B/conn {t.CountPerConnection,6:0.00}×  {t.Type}").ConfigureAwait(false);
+                        }
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or ClrDiagnosticsException or IOException or UnauthorizedAccessException)
+                    {
+                        await Console.Error.WriteLineAsync($"[{title}] heap census failed: {ex.Message}").ConfigureAwait(false);
+                    }
+                }
                 if (open < level * 0.99)
                 {
                     await Console.Error.WriteLineAsync($"[{title}] stopping: only {open} of {level} connections are open").ConfigureAwait(false);
@@ -72,15 +98,17 @@ public sealed class IdleMemoryScenario : Scenario
             await progress.DisposeAsync().ConfigureAwait(false);
             pool.AbortAll();
         }
-        var rssSlope = Slope(results.Select(r => ((double)r.Connections, (double)r.RssBytes)).ToArray());
-        var heapSlope = results.All(r => r.HeapBytes is not null) ? Slope(results.Select(r => ((double)r.Connections, (double)r.HeapBytes!.Value)).ToArray()) : double.NaN;
+        var rssSlope = Slope(results.Select(r => ((double)r.Connections, (double)r.RssAfterGcBytes)).ToArray());
+        var heapSlope = results.All(r => r.HeapAfterGcBytes is not null) ? Slope(results.Select(r => ((double)r.Connections, (double)r.HeapAfterGcBytes!.Value)).ToArray()) : double.NaN;
+        var rssSlopeAsFound = Slope(results.Select(r => ((double)r.Connections, (double)r.RssBytes)).ToArray());
         return new ScenarioResult(Name, server.Settings.Name, server.Command,
             [
-                new Headline("server RSS per idle connection (slope)", Math.Round(rssSlope / 1024, 2), "KiB", false, 16),
-                new Headline("managed heap per idle connection (slope)", Math.Round(heapSlope / 1024, 2), "KiB", false),
+                new Headline("server RSS per idle connection (slope, after full GC)", Math.Round(rssSlope / 1024, 2), "KiB", false, 16),
+                new Headline("managed heap per idle connection (slope, after full GC)", Math.Round(heapSlope / 1024, 2), "KiB", false),
+                new Headline("server RSS per idle connection (slope, as found)", Math.Round(rssSlopeAsFound / 1024, 2), "KiB", false),
                 new Headline("largest level held", results.Count > 0 ? results[^1].Open : 0, "connections", true),
             ],
-            new { settleSeconds = _settle, heartbeatSeconds = server.Settings.HeartbeatSeconds, baselineRss, baselineHeap, skippedLevels = skipped, openFilesLimit = OpenFiles.Describe(), levels = results, droppedReasons = recorder.LostReasons });
+            new { settleSeconds = _settle, heartbeatSeconds = server.Settings.HeartbeatSeconds, baselineRss, baselineHeap, skippedLevels = skipped, openFilesLimit = OpenFiles.Describe(), levels = results, heapCensus = census, droppedReasons = recorder.LostReasons });
     }
 
     /// <summary>Samples RSS three times a second apart (and the heap once); returns the mean RSS and the CPU used meanwhile.</summary>

@@ -53,6 +53,8 @@ public sealed class LatencyScenario : Scenario
                 new Headline("deliveries/s measured", step.DeliveriesPerSecond, "1/s", true),
                 new Headline("lost", step.Lost, "messages", false, 0),
                 new Headline("server cores", step.ServerCores, "cores", false),
+                new Headline("server CPU per delivery", step.DeliveriesPerSecond == 0 ? double.NaN : Math.Round(step.ServerCores / step.DeliveriesPerSecond * 1e6, 2), "µs", false),
+                new Headline("other processes during the step", step.OtherProcessesCores, "cores", false),
             ],
             new { subscribers = _subscribers, deliveries = _deliveries, warmupSeconds = _warmup, measureSeconds = _measure, payloadBytes = _payload, connect = run.Connect, droppedReasons = run.Recorder.LostReasons, step });
     }

@@ -59,6 +59,8 @@ public sealed class ManyChannelsScenario : Scenario
                 new Headline("publish request p99", step.PublishRequest.P99Ms, "ms", false),
                 new Headline("lost", step.Lost, "messages", false, 0),
                 new Headline("server cores", step.ServerCores, "cores", false),
+                new Headline("server CPU per delivery", step.DeliveriesPerSecond == 0 ? double.NaN : Math.Round(step.ServerCores / step.DeliveriesPerSecond * 1e6, 2), "µs", false),
+                new Headline("other processes during the step", step.OtherProcessesCores, "cores", false),
                 new Headline("server RSS", Math.Round(step.ServerRssBytes / 1048576.0, 1), "MiB", false),
             ],
             new { connections = _connections, perConnection = _perConnection, channels = _channels, subscribersPerChannel = subscribers.Average(), rate = _rate, warmupSeconds = _warmup, measureSeconds = _measure, connect = run.Connect, droppedReasons = run.Recorder.LostReasons, step });

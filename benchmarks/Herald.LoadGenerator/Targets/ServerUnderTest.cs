@@ -157,6 +157,8 @@ public sealed class ServerUnderTest : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(s.NodeScript)!,
         };
+        // --expose-gc: the idle scenario asks for a full collection (POST /gc) before reading memory, as it does of Herald.
+        start.ArgumentList.Add("--expose-gc");
         start.ArgumentList.Add(s.NodeScript);
         var env = start.Environment;
         env["HOST"] = "127.0.0.1";
@@ -251,6 +253,45 @@ public sealed class ServerUnderTest : IAsyncDisposable
         catch (Exception ex) when (ex is HttpRequestException or JsonException or FormatException or KeyNotFoundException or TaskCanceledException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Makes the server collect its garbage, so that memory readings show what connections retain
+    /// rather than what their handshakes left for the next GC: for Herald an EventPipe session with
+    /// the GCHeapCollect keyword (what dotnet-gcdump uses) induces a full blocking GC; the Node
+    /// server runs with --expose-gc and calls global.gc() on POST /gc. Returns false when it could not.
+    /// </summary>
+    public async Task<bool> CollectGarbageAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Settings.Kind == TargetKind.Herald)
+            {
+                if (Pid is not { } pid)
+                {
+                    return false;
+                }
+                var client = new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(pid);
+                var providers = new[]
+                {
+                    new Microsoft.Diagnostics.NETCore.Client.EventPipeProvider("Microsoft-Windows-DotNETRuntime",
+                        System.Diagnostics.Tracing.EventLevel.Informational, 0x800000 /* GCHeapCollect */),
+                };
+                using var session = await client.StartEventPipeSessionAsync(providers, requestRundown: false, circularBufferMB: 16, cancellationToken).ConfigureAwait(false);
+                var drain = session.EventStream.CopyToAsync(Stream.Null, cancellationToken);
+                await Task.Delay(2000, cancellationToken).ConfigureAwait(false);
+                await session.StopAsync(cancellationToken).ConfigureAwait(false);
+                await drain.ConfigureAwait(false);
+                return true;
+            }
+            using var response = await Http.PostAsync("/gc", null, cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"could not make the server collect garbage: {ex.Message}").ConfigureAwait(false);
+            return false;
         }
     }
 
