@@ -19,9 +19,10 @@ public static class Cli
           herald-loadgen <scenario> [--target herald|socketio] [options]
           herald-loadgen compare [--scenarios fanout,latency,idle,connect,channels] [options]
           herald-loadgen machine       the machine, and the cost of one loopback send + receive (the floor per delivery)
+          herald-loadgen report --out DIR   the side-by-side table of a compare directory (compare.md)
 
         Scenarios (defaults in brackets):
-          fanout    --subscribers 10000 --rates 10000,20000,...,200000 (deliveries/s) --warmup 5 --duration 20 --p99-limit-ms 200 --max-failed-steps 100 --p99-stop-ms 3000
+          fanout    --subscribers 10000 --rates 10000,20000,...,400000 (deliveries/s) --warmup 5 --duration 20 --p99-limit-ms 200 --max-failed-steps 100 --p99-stop-ms 3000
           latency   --subscribers 5000 --deliveries 50000 --warmup 5 --duration 30
           idle      --levels 2500,5000,10000,15000,19000 --settle 15
           connect   --connections 10000 --concurrency 64 --warmup-connections 1000
@@ -62,6 +63,24 @@ public static class Cli
             {
                 options.EnsureAllRead();
                 Console.WriteLine(JsonSerializer.Serialize(new { machine, loopback = LoopbackCalibration.Run() }, Json));
+                return 0;
+            }
+            if (command == "heap-census")
+            {
+                // Runs in a child process of its own (see HeapCensus.TakeInChildAsync): the debugging
+                // library ClrMD loads must not share a process with the measurements.
+                var pid = options.Int("pid", 0);
+                var connections = options.Int("connections", 1);
+                options.EnsureAllRead();
+                Console.WriteLine(JsonSerializer.Serialize(HeapCensus.Take(pid, connections), Json));
+                return 0;
+            }
+            if (command == "report")
+            {
+                var dir = options.String("out") ?? throw new ArgumentException("report needs --out DIR (a compare run's directory)");
+                options.EnsureAllRead();
+                var table = await ReportAsync(dir, machine, commandLine: null).ConfigureAwait(false);
+                Console.WriteLine(table);
                 return 0;
             }
             var outDir = options.String("out") ?? Path.Combine(TargetSettings.From(new Options([])).RepoRoot, "benchmarks", "results", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
@@ -124,43 +143,100 @@ public static class Cli
         var herald = TargetSettings.From(options, TargetKind.Herald);
         var socketio = TargetSettings.From(options, TargetKind.SocketIO) with { Protocol = Wire.WireProtocol.SocketIO };
         options.EnsureAllRead();
-        var results = new List<object>();
-        var report = new StringBuilder();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}").AppendLine(CultureInfo.InvariantCulture, $"Command: {commandLine}").AppendLine();
-        report.AppendLine("| scenario | figure | Herald | Socket.IO | Herald / Socket.IO | target |").AppendLine("|---|---|---:|---:|---:|---|");
         foreach (var scenario in scenarios)
         {
-            var pair = new List<ScenarioResult>();
             foreach (var target in new[] { herald, socketio })
             {
+                ScenarioResult result;
                 try
                 {
-                    pair.Add(await RunOneAsync(scenario, target, outDir, cancellationToken).ConfigureAwait(false));
+                    result = await RunOneAsync(scenario, target, outDir, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or IOException)
                 {
                     Console.Error.WriteLine($"[{scenario.Name} {target.Name}] failed: {ex.Message}");
-                    pair.Add(new ScenarioResult(scenario.Name, target.Name, "failed", [], new { error = ex.Message }));
+                    result = new ScenarioResult(scenario.Name, target.Name, "failed", [], new { error = ex.Message });
                 }
-                await WriteAsync(outDir, $"{scenario.Name}-{target.Name}.json", new { machine, command = commandLine, result = pair[^1] }).ConfigureAwait(false);
-                Console.WriteLine(Describe(pair[^1]));
+                await WriteAsync(outDir, $"{scenario.Name}-{target.Name}.json", new { machine, command = commandLine, result }).ConfigureAwait(false);
+                Console.WriteLine(Describe(result));
             }
-            foreach (var headline in pair[0].Headlines)
-            {
-                var other = pair[1].Headlines.FirstOrDefault(h => h.Name == headline.Name);
-                var ratio = other is null || other.Value == 0 || double.IsNaN(other.Value) ? double.NaN : headline.Value / other.Value;
-                var target = headline.Target is { } t ? $"{(headline.HigherIsBetter ? "≥" : "≤")} {t.ToString(CultureInfo.InvariantCulture)} ({(headline.MeetsTarget == true ? "met" : "missed")})" : "";
-                report.AppendLine(CultureInfo.InvariantCulture, $"| {scenario.Name} | {headline.Name} ({headline.Unit}) | {Format(headline.Value)} | {(other is null ? "—" : Format(other.Value))} | {(double.IsNaN(ratio) ? "—" : ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×")} | {target} |");
-            }
-            results.Add(new { scenario = scenario.Name, herald = pair[0], socketio = pair[1] });
         }
-        await WriteAsync(outDir, "compare.json", new { machine, command = commandLine, results }).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "compare.md"), report.ToString(), cancellationToken).ConfigureAwait(false);
+        var table = await ReportAsync(outDir, machine, commandLine).ConfigureAwait(false);
         Console.WriteLine();
-        Console.WriteLine(report);
+        Console.WriteLine(table);
         Console.WriteLine($"results: {outDir}");
         return 0;
     }
+
+    /// <summary>
+    /// The side-by-side table of a compare directory: every scenario with results for both servers,
+    /// Herald / Socket.IO per headline. Written to compare.md; also the <c>report</c> command.
+    /// </summary>
+    private static async Task<string> ReportAsync(string outDir, MachineInfo machine, string? commandLine)
+    {
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}");
+        if (commandLine is not null)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"Command: {commandLine}");
+        }
+        report.AppendLine();
+        report.AppendLine("| scenario | figure | Herald | Socket.IO | Herald / Socket.IO | target |").AppendLine("|---|---|---:|---:|---:|---|");
+        var all = new List<object>();
+        foreach (var name in Scenario.All)
+        {
+            var herald = await ReadResultAsync(Path.Combine(outDir, $"{name}-herald.json")).ConfigureAwait(false);
+            var socketio = await ReadResultAsync(Path.Combine(outDir, $"{name}-socketio.json")).ConfigureAwait(false);
+            if (herald is null)
+            {
+                continue;
+            }
+            foreach (var headline in herald.Value.GetProperty("headlines").EnumerateArray())
+            {
+                var figure = headline.GetProperty("name").GetString()!;
+                var value = Number(headline.GetProperty("value"));
+                var unit = headline.GetProperty("unit").GetString();
+                var higher = headline.GetProperty("higherIsBetter").GetBoolean();
+                double? targetValue = headline.TryGetProperty("target", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null;
+                double? other = null;
+                if (socketio is { } s)
+                {
+                    foreach (var h in s.GetProperty("headlines").EnumerateArray())
+                    {
+                        if (h.GetProperty("name").GetString() == figure)
+                        {
+                            other = Number(h.GetProperty("value"));
+                        }
+                    }
+                }
+                var ratio = other is not { } o || o == 0 || double.IsNaN(o) || double.IsNaN(value) ? double.NaN : value / o;
+                var target = targetValue is { } tv
+                    ? $"{(higher ? "≥" : "≤")} {tv.ToString(CultureInfo.InvariantCulture)} ({((higher ? value >= tv : value <= tv) ? "met" : "missed")})"
+                    : "";
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {figure} ({unit}) | {Format(value)} | {(other is { } ov ? Format(ov) : "—")} | {(double.IsNaN(ratio) ? "—" : ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×")} | {target} |");
+            }
+        }
+        var text = report.ToString();
+        await File.WriteAllTextAsync(Path.Combine(outDir, "compare.md"), text).ConfigureAwait(false);
+        return text;
+    }
+
+    private static async Task<JsonElement?> ReadResultAsync(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(path).ConfigureAwait(false));
+        return doc.RootElement.GetProperty("result").Clone();
+    }
+
+    private static double Number(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Number => e.GetDouble(),
+        JsonValueKind.String when double.TryParse(e.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        _ => double.NaN,
+    };
 
     private static string Format(double value) =>
         double.IsNaN(value) ? "—" : Math.Abs(value) >= 1000 ? value.ToString("#,0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);

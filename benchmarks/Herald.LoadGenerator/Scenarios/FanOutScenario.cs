@@ -29,7 +29,7 @@ public sealed class FanOutScenario : Scenario
     public override void Configure(Options options)
     {
         _subscribers = options.Int("subscribers", 10_000);
-        _rates = options.Ints("rates", [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 80_000, 100_000, 125_000, 150_000, 200_000]);
+        _rates = options.Ints("rates", [10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 80_000, 100_000, 125_000, 150_000, 200_000, 250_000, 300_000, 400_000]);
         _warmup = options.Double("warmup", 5);
         _measure = options.Double("duration", 20);
         _p99Limit = options.Double("p99-limit-ms", 200);

@@ -1,6 +1,5 @@
 using Herald.LoadGenerator.Infrastructure;
 using Herald.LoadGenerator.Targets;
-using Microsoft.Diagnostics.Runtime;
 
 namespace Herald.LoadGenerator.Scenarios;
 
@@ -75,13 +74,18 @@ public sealed class IdleMemoryScenario : Scenario
                     progress.Phase = "heap census";
                     try
                     {
-                        census = HeapCensus.Take(pid, open);
+                        census = await HeapCensus.TakeInChildAsync(pid, open, cancellationToken).ConfigureAwait(false)
+                            ?? throw new InvalidOperationException("the heap-census process failed");
                         foreach (var t in census.Top.Take(15))
                         {
                             await Console.Error.WriteLineAsync($"[{title}]   {t.BytesPerConnection,8:0} B/conn {t.CountPerConnection,6:0.00}×  {t.Type}").ConfigureAwait(false);
                         }
+                        foreach (var z in census.Sizes.Take(6))
+                        {
+                            await Console.Error.WriteLineAsync($"[{title}]   {z.Size,8} B each {z.CountPerConnection,6:0.00}×/conn  {z.Type}").ConfigureAwait(false);
+                        }
                     }
-                    catch (Exception ex) when (ex is InvalidOperationException or ClrDiagnosticsException or IOException or UnauthorizedAccessException)
+                    catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Text.Json.JsonException)
                     {
                         await Console.Error.WriteLineAsync($"[{title}] heap census failed: {ex.Message}").ConfigureAwait(false);
                     }

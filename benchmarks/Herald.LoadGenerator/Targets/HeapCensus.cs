@@ -13,13 +13,42 @@ public static class HeapCensus
 {
     public sealed record TypeShare(string Type, long Count, long Bytes, double CountPerConnection, double BytesPerConnection);
 
-    public sealed record Result(int Connections, long TotalBytes, long TotalObjects, IReadOnlyList<TypeShare> Top);
+    /// <summary>Byte arrays and strings by exact size: which buffers each connection keeps.</summary>
+    public sealed record SizeShare(string Type, long Size, long Count, double CountPerConnection);
+
+    public sealed record Result(int Connections, long TotalBytes, long TotalObjects, IReadOnlyList<TypeShare> Top, IReadOnlyList<SizeShare> Sizes);
+
+    /// <summary>
+    /// Takes the census in a child process (this program's <c>heap-census</c> command): ClrMD loads
+    /// the target runtime's DAC into the process that attaches, and once unloaded it can take that
+    /// process down with it (it did: a segfault minutes later). The measurements stay out of harm's way.
+    /// </summary>
+    public static async Task<Result?> TakeInChildAsync(int pid, int connections, CancellationToken cancellationToken)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new System.Diagnostics.ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(HeapCensus).Assembly.Location);
+        }
+        foreach (var arg in new[] { "heap-census", "--pid", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "--connections", connections.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return process.ExitCode == 0
+            ? System.Text.Json.JsonSerializer.Deserialize<Result>(output, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))
+            : null;
+    }
 
     public static Result Take(int pid, int connections, int top = 40)
     {
         using var target = DataTarget.AttachToProcess(pid, suspend: true);
         using var runtime = target.ClrVersions[0].CreateRuntime();
         var byType = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
+        var bySize = new Dictionary<(string, long), long>();
         long total = 0, objects = 0;
         foreach (var obj in runtime.Heap.EnumerateObjects())
         {
@@ -33,11 +62,18 @@ public static class HeapCensus
             byType[name] = (entry.Count + 1, entry.Bytes + size);
             total += size;
             objects++;
+            if (name is "System.Byte[]" or "System.String")
+            {
+                bySize[(name, size)] = bySize.GetValueOrDefault((name, size)) + 1;
+            }
         }
         var n = Math.Max(1, connections);
         var shares = byType.OrderByDescending(t => t.Value.Bytes).Take(top)
             .Select(t => new TypeShare(t.Key, t.Value.Count, t.Value.Bytes, Math.Round(t.Value.Count / (double)n, 2), Math.Round(t.Value.Bytes / (double)n, 1)))
             .ToArray();
-        return new Result(connections, total, objects, shares);
+        var sizes = bySize.OrderByDescending(kv => kv.Key.Item2 * kv.Value).Take(12)
+            .Select(kv => new SizeShare(kv.Key.Item1, kv.Key.Item2, kv.Value, Math.Round(kv.Value / (double)n, 2)))
+            .ToArray();
+        return new Result(connections, total, objects, shares, sizes);
     }
 }
