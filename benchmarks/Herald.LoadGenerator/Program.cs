@@ -1,0 +1,3 @@
+using Herald.LoadGenerator;
+
+return await Cli.RunAsync(args);
