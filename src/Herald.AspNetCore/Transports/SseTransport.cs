@@ -29,15 +29,8 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
     /// <summary>Handles one request to the endpoint.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        if (node.IsShuttingDown)
+        if (!await TransportGuard.AdmitAsync(context, node, origins, logger).ConfigureAwait(false))
         {
-            await HttpProblems.Write(context, StatusCodes.Status503ServiceUnavailable, "server is shutting down").ConfigureAwait(false);
-            return;
-        }
-        if (!origins.IsAllowed(context))
-        {
-            logger.OriginRefused(context.Request.Headers.Origin.ToString(), context.Request.Path);
-            await HttpProblems.Write(context, StatusCodes.Status403Forbidden, "origin not allowed").ConfigureAwait(false);
             return;
         }
         var channels = context.Request.Query["channel"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).Distinct(StringComparer.Ordinal).ToArray();

@@ -25,15 +25,8 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
     /// <summary>Handles one request to the endpoint.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        if (node.IsShuttingDown)
+        if (!await TransportGuard.AdmitAsync(context, node, origins, logger).ConfigureAwait(false))
         {
-            await HttpProblems.Write(context, StatusCodes.Status503ServiceUnavailable, "server is shutting down").ConfigureAwait(false);
-            return;
-        }
-        if (!origins.IsAllowed(context))
-        {
-            logger.OriginRefused(context.Request.Headers.Origin.ToString(), context.Request.Path);
-            await HttpProblems.Write(context, StatusCodes.Status403Forbidden, "origin not allowed").ConfigureAwait(false);
             return;
         }
         if (WebSocketHandshake.Check(context) is { } problem)
