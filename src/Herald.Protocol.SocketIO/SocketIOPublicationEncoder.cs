@@ -81,7 +81,7 @@ public sealed class SocketIOPublicationEncoder : PublicationEncoder
         w.WriteStartArray();
         w.WriteStringValue(publication.Type);
         w.WriteStartObject();
-        WriteFields(w, publication);
+        PublicationJson.WriteFields(w, publication);
         w.WriteEndObject();
         w.WriteEndArray();
         return frame.ToArray();
@@ -131,33 +131,5 @@ public sealed class SocketIOPublicationEncoder : PublicationEncoder
         var start = (int)reader.BytesConsumed + 1;
         Debug.Assert(array[start] == '{' && array[^1] == ']' && array[^2] == '}');
         return array[start..^1];
-    }
-
-    private static void WriteFields(Utf8JsonWriter w, Publication publication)
-    {
-        w.WriteString("type"u8, publication.Type);
-        w.WriteString("channel"u8, publication.Channel);
-        w.WritePropertyName("data"u8);
-        w.WriteRawValue(publication.Data.Span, skipInputValidation: true);
-        if (publication.Epoch is not null)
-        {
-            w.WriteNumber("offset"u8, publication.Offset);
-            w.WriteString("epoch"u8, publication.Epoch);
-        }
-        w.WriteString("timestamp"u8, DateTimeOffset.FromUnixTimeMilliseconds(publication.Timestamp).UtcDateTime);
-        w.WriteString("publicationId"u8, publication.Id);
-        if (publication.Key is not null)
-        {
-            w.WriteString("key"u8, publication.Key);
-        }
-        if (publication.Tags is { Count: > 0 } tags)
-        {
-            w.WriteStartObject("tags"u8);
-            foreach (var (name, value) in tags)
-            {
-                w.WriteString(name, value);
-            }
-            w.WriteEndObject();
-        }
     }
 }

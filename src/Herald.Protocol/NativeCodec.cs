@@ -550,7 +550,7 @@ public static class NativeCodec
         foreach (var publication in publications)
         {
             writer.WriteStartObject();
-            NativePublicationEncoder.WriteFields(writer, publication);
+            PublicationJson.WriteFields(writer, publication);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();

@@ -17,7 +17,7 @@ public sealed class NativePublicationEncoder : PublicationEncoder
     {
     }
 
-    public override byte[] Encode(Publication publication) => NativeCodec.Write(w => WriteFields(w, publication));
+    public override byte[] Encode(Publication publication) => NativeCodec.Write(w => PublicationJson.WriteFields(w, publication));
 
     public override byte[] EncodeBatch(string channel, IReadOnlyList<PreparedPublication> publications)
     {
@@ -56,34 +56,5 @@ public sealed class NativePublicationEncoder : PublicationEncoder
     {
         source.CopyTo(destination);
         return source.Length;
-    }
-
-    /// <summary>Writes a publication's fields into an open JSON object.</summary>
-    public static void WriteFields(Utf8JsonWriter w, Publication publication)
-    {
-        w.WriteString("type"u8, publication.Type);
-        w.WriteString("channel"u8, publication.Channel);
-        w.WritePropertyName("data"u8);
-        w.WriteRawValue(publication.Data.Span, skipInputValidation: true);
-        w.WriteString("timestamp"u8, DateTimeOffset.FromUnixTimeMilliseconds(publication.Timestamp).UtcDateTime);
-        w.WriteString("publicationId"u8, publication.Id);
-        if (publication.Epoch is not null)
-        {
-            w.WriteNumber("offset"u8, publication.Offset);
-            w.WriteString("epoch"u8, publication.Epoch);
-        }
-        if (publication.Key is not null)
-        {
-            w.WriteString("key"u8, publication.Key);
-        }
-        if (publication.Tags is { Count: > 0 } tags)
-        {
-            w.WriteStartObject("tags"u8);
-            foreach (var (name, value) in tags)
-            {
-                w.WriteString(name, value);
-            }
-            w.WriteEndObject();
-        }
     }
 }
