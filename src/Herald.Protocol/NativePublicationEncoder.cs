@@ -5,7 +5,7 @@ namespace Herald.Protocol;
 
 /// <summary>
 /// Encodes a publication as a native frame:
-/// <c>{"type":"workspace.status","channel":"org:acme","data":{…},"timestamp":"…","publicationId":"…","offset":12,"epoch":"…","key":…,"tags":{…}}</c>,
+/// <c>{"type":"workspace.status","channel":"org:acme","data":{…},"offset":12,"epoch":"…","timestamp":"…","publicationId":"…","key":…,"tags":{…}}</c>,
 /// and a batch as <c>{"type":"batch","channel":…,"publications":[…]}</c> made of the publications' own frames.
 /// One instance per process, so that every native connection shares one cache slot.
 /// </summary>
