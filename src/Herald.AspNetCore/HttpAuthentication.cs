@@ -17,6 +17,9 @@ public static class HttpAuthentication
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 
+    /// <summary>The <c>token</c> query parameter, or null.</summary>
+    public static string? GetQueryToken(HttpContext context) => QueryParameter.Get(context.Request, "token");
+
     /// <summary>An endpoint filter requiring an API key with the given scope: 401 without a valid key, 403 without the scope.</summary>
     public static EndpointFilterDelegate RequireApiKey(EndpointFilterFactoryContext _, EndpointFilterDelegate next, ApiKeyScope scope) =>
         async invocation =>

@@ -16,6 +16,8 @@ public sealed partial class Client
     private TokenBucket _rate;
     private long _lastActivity;
     private long _lastPingSent;
+    private long _writeStartedAt;
+    private Action? _abortTransport;
     private int _disconnectCode;
     private int _closed;
     private readonly TaskCompletionSource _closedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -125,6 +127,19 @@ public sealed partial class Client
     /// <summary>Records life from the peer (a pong, a transport-level ping) without counting a request.</summary>
     public void OnActivity() => Volatile.Write(ref _lastActivity, _node.Time.GetTimestamp());
 
+    /// <summary>The transport's writer started a write (for the write timeout).</summary>
+    public void OnWriteStarted() => Volatile.Write(ref _writeStartedAt, Math.Max(1, _node.Time.GetTimestamp()));
+
+    /// <summary>The transport's writer finished its write.</summary>
+    public void OnWriteFinished() => Volatile.Write(ref _writeStartedAt, 0);
+
+    /// <summary>
+    /// What the heartbeat does when a write has not finished within
+    /// <see cref="LimitsOptions.WriteTimeoutSeconds"/> (the peer stopped reading): the client is
+    /// disconnected as a slow consumer and <paramref name="abort"/> tears the transport down.
+    /// </summary>
+    public void OnWriteStalled(Action abort) => _abortTransport = abort;
+
     /// <summary>
     /// Queues a frame. When the send queue is full the client is cut off as a slow consumer
     /// (3008) and false is returned; other clients are never affected.
@@ -186,9 +201,21 @@ public sealed partial class Client
     }
 
     /// <summary>Called by the node's heartbeat loop.</summary>
-    internal void Heartbeat(long now, long interval, long timeout, long handshakeTimeout)
+    internal void Heartbeat(long now, long interval, long timeout, long handshakeTimeout, long writeTimeout)
     {
-        if (IsClosed || _disconnectCode != 0)
+        if (IsClosed)
+        {
+            return;
+        }
+        var writeStarted = Volatile.Read(ref _writeStartedAt);
+        if (writeStarted != 0 && now - writeStarted > writeTimeout)
+        {
+            // Also after a disconnect: the final frames and the close may stall as well.
+            Disconnect(Core.DisconnectCode.SlowConsumer);
+            _abortTransport?.Invoke();
+            return;
+        }
+        if (_disconnectCode != 0)
         {
             return;
         }

@@ -275,6 +275,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         var interval = (long)(heartbeat.IntervalSeconds * frequency);
         var timeout = (long)(heartbeat.TimeoutSeconds * frequency);
         var handshake = (long)(Options.Limits.HandshakeTimeoutSeconds * (double)frequency);
+        var writeTimeout = (long)(Options.Limits.WriteTimeoutSeconds * (double)frequency);
         var tickSeconds = Math.Clamp(Math.Min(Math.Min(heartbeat.IntervalSeconds, heartbeat.TimeoutSeconds), Options.Limits.HandshakeTimeoutSeconds) / 8, 0.01, 1);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(tickSeconds), Time);
         try
@@ -284,7 +285,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
                 var now = Time.GetTimestamp();
                 foreach (var client in Connections.Clients)
                 {
-                    client.Heartbeat(now, interval, timeout, handshake);
+                    client.Heartbeat(now, interval, timeout, handshake, writeTimeout);
                 }
             }
         }

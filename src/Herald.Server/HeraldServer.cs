@@ -25,8 +25,10 @@ public static partial class HeraldServer
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        // Hosting logs full request URLs, which may carry ?token=: keep it below Information whatever the configuration says.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // Hosting logs full request URLs, which may carry ?token=, and only at Information and Debug. Off altogether: while
+        // any level of it is on, hosting also gives every request an Activity for its log scope, and a WebSocket keeps its
+        // request (and so the Activity) for the life of the connection.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         configure?.Invoke(builder);
         // The default address, unless --urls, URLS, ASPNETCORE_URLS or ASPNETCORE_HTTP(S)_PORTS chose one.
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]) && string.IsNullOrEmpty(builder.Configuration["https_ports"]))
@@ -35,6 +37,10 @@ public static partial class HeraldServer
         }
         var credentials = DevelopmentCredentials.EnsureConfigured(builder.Configuration);
 
+        if (Environment.GetEnvironmentVariable("HERALD_EXPERIMENT_INLINE") == "1")
+        {
+            builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
+        }
         AddStorage(builder);
         builder.Services.AddSingleton<Herald.Core.Operations.IOperationHandler, DemoSleepHandler>();
         builder.Services.AddHerald();

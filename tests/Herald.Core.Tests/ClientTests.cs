@@ -360,11 +360,11 @@ public sealed class ClientTests
         var client = node.Open();
 
         time.Advance(TimeSpan.FromSeconds(10));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBeNull();
 
         time.Advance(TimeSpan.FromSeconds(1));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
 
         client.DisconnectCode.ShouldBe(DisconnectCode.HandshakeTimeout);
         ((int)client.DisconnectCode!.Value).ShouldBe(3502);
@@ -378,7 +378,7 @@ public sealed class ClientTests
         var client = node.Connect();
 
         time.Advance(TimeSpan.FromMinutes(5));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
 
         client.DisconnectCode.ShouldBeNull();
     }
@@ -392,19 +392,19 @@ public sealed class ClientTests
         client.Authenticate(new HeraldPrincipal("u_1", "acme")).ShouldBeNull();
 
         time.Advance(TimeSpan.FromSeconds(24));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.Drain().ShouldBeEmpty();
 
         time.Advance(TimeSpan.FromSeconds(1));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.Drain().ShouldHaveSingleItem().ShouldBeSameAs(PingFrame);
 
         time.Advance(TimeSpan.FromSeconds(10));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBeNull();
 
         time.Advance(TimeSpan.FromSeconds(1));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBe(DisconnectCode.NoPong);
         ((int)client.DisconnectCode!.Value).ShouldBe(3012);
     }
@@ -418,18 +418,18 @@ public sealed class ClientTests
         client.Authenticate(new HeraldPrincipal("u_1", "acme")).ShouldBeNull();
 
         time.Advance(TimeSpan.FromSeconds(25));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.Drain().Count.ShouldBe(1);
         time.Advance(TimeSpan.FromSeconds(1));
         client.OnActivity();
 
         time.Advance(TimeSpan.FromSeconds(20));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBeNull();
         client.Drain().ShouldBeEmpty();
 
         time.Advance(TimeSpan.FromSeconds(5));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.Drain().Count.ShouldBe(1);
         client.DisconnectCode.ShouldBeNull();
     }
@@ -444,7 +444,7 @@ public sealed class ClientTests
         for (var i = 0; i < 10; i++)
         {
             time.Advance(TimeSpan.FromSeconds(30));
-            client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second);
+            client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         }
 
         client.Drain().ShouldBeEmpty();

@@ -33,7 +33,7 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
         {
             return;
         }
-        var channels = context.Request.Query["channel"].Where(c => !string.IsNullOrEmpty(c)).Select(c => c!).Distinct(StringComparer.Ordinal).ToArray();
+        var channels = QueryParameter.GetAll(context.Request, "channel").Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         if (channels.Length == 0)
         {
             await HttpProblems.Write(context, StatusCodes.Status400BadRequest, "at least one 'channel' query parameter is required").ConfigureAwait(false);
@@ -44,7 +44,7 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
             await HttpProblems.Result(StatusCodes.Status400BadRequest, $"at most {node.Options.Limits.MaxSubscriptionsPerConnection} channels per stream", HeraldErrorCode.LimitExceeded).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
-        var token = HttpAuthentication.GetBearerToken(context) ?? context.Request.Query["token"].ToString();
+        var token = HttpAuthentication.GetBearerToken(context) ?? HttpAuthentication.GetQueryToken(context) ?? "";
         var auth = await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
         if (!auth.IsValid)
         {
@@ -104,30 +104,31 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
     {
         var output = context.Response.BodyWriter;
         var outbox = client.Outbox;
-        var writeTimeout = TimeSpan.FromSeconds(node.Options.Limits.WriteTimeoutSeconds);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var aborted = context.RequestAborted;
+        // A gone peer ends the wait through the outbox (one registration, not one per wait); a
+        // stalled write is cut by the heartbeat's write timeout.
+        using var registration = aborted.UnsafeRegister(static state => ((Client)state!).Close(), client);
+        client.OnWriteStalled(context.Abort);
         try
         {
             output.Write("retry: 2000\n\n"u8);
-            await output.FlushAsync(timeout.Token).ConfigureAwait(false);
-            while (await outbox.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+            await output.FlushAsync(aborted).ConfigureAwait(false);
+            while (await outbox.WaitToReadAsync().ConfigureAwait(false))
             {
                 while (outbox.TryDequeue(out var frame))
                 {
                     WriteFrame(output, frame, positions);
                 }
-                timeout.CancelAfter(writeTimeout);
-                await output.FlushAsync(timeout.Token).ConfigureAwait(false);
-                if (!timeout.TryReset())
-                {
-                    return;
-                }
+                client.OnWriteStarted();
+                await output.FlushAsync(aborted).ConfigureAwait(false);
+                client.OnWriteFinished();
             }
-            if (client.DisconnectCode is { } code)
+            if (client.DisconnectCode is { } code && !aborted.IsCancellationRequested)
             {
                 output.Write(Event("disconnect", null, NativeCodec.Disconnect(code)));
-                timeout.CancelAfter(writeTimeout);
-                await output.FlushAsync(timeout.Token).ConfigureAwait(false);
+                client.OnWriteStarted();
+                await output.FlushAsync(aborted).ConfigureAwait(false);
+                client.OnWriteFinished();
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)

@@ -23,6 +23,9 @@ internal static class WebSocketPump
     public static async Task<(WebSocket Socket, CoalescingStream Stream)> AcceptAsync(HttpContext context)
     {
         var stream = new CoalescingStream(await WebSocketHandshake.AcceptAsync(context).ConfigureAwait(false));
+        // The upgraded request lives as long as the connection: drop its header values (cookies, user agent, a token in
+        // Authorization) now that the handshake has read what it needs.
+        context.Request.Headers.Clear();
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         return (socket, stream);
     }
@@ -32,16 +35,37 @@ internal static class WebSocketPump
     /// (the buffer is reused afterwards: copy what you keep), its type, and whether it was larger
     /// than <paramref name="maxBytes"/> (then the bytes are empty).
     /// </summary>
+    /// <remarks>
+    /// Between messages the reader waits with a zero-byte receive and holds no buffer: a pooled
+    /// one is rented when a message starts and returned when it has been handled, so an idle
+    /// connection costs no receive buffer (Kestrel below does the same for its socket reads).
+    /// The reads take no cancellation token: an aborted connection fails the read itself.
+    /// </remarks>
     public static async Task ReadAsync(WebSocket socket, int maxBytes, Func<ReadOnlyMemory<byte>, WebSocketMessageType, bool, ValueTask> onMessage,
-        ILogger logger, string clientId, CancellationToken aborted)
+        ILogger logger, string clientId)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        byte[]? buffer = null;
         var count = 0;
         var oversized = false;
         try
         {
             while (true)
             {
+                if (count == 0 && !oversized)
+                {
+                    var next = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+                    if (next.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+                    if (next.EndOfMessage)
+                    {
+                        // A whole message of zero bytes.
+                        await onMessage(ReadOnlyMemory<byte>.Empty, next.MessageType, false).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                buffer ??= ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
                 // The usable part of the buffer never exceeds the limit (pooled arrays may be larger).
                 var capacity = Math.Min(buffer.Length, maxBytes);
                 if (count == capacity)
@@ -61,7 +85,7 @@ internal static class WebSocketPump
                         capacity = Math.Min(buffer.Length, maxBytes);
                     }
                 }
-                var result = await socket.ReceiveAsync(buffer.AsMemory(count, capacity - count), aborted).ConfigureAwait(false);
+                var result = await socket.ReceiveAsync(buffer.AsMemory(count, capacity - count), CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return;
@@ -76,12 +100,9 @@ internal static class WebSocketPump
                 var wasOversized = oversized;
                 oversized = false;
                 await onMessage(wasOversized ? default : buffer.AsMemory(0, length), result.MessageType, wasOversized).ConfigureAwait(false);
-                if (buffer.Length > InitialReceiveBuffer)
-                {
-                    // Do not keep a large buffer for an idle connection.
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-                }
+                // Nothing is held while the connection waits for its next message.
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
@@ -90,21 +111,25 @@ internal static class WebSocketPump
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
     /// <summary>
     /// Drains the client's outbox to the socket until the outbox completes, then sends
     /// <paramref name="finalFrames"/> for the disconnect code (if any) and closes the socket with it.
-    /// A write that blocks longer than <paramref name="writeTimeout"/> aborts the connection.
+    /// A write that blocks longer than the write timeout aborts the connection: the client marks
+    /// each write, and the node's heartbeat cuts a connection whose write has stalled.
     /// </summary>
-    public static async Task WriteAsync(WebSocket socket, CoalescingStream stream, Client client, TimeSpan writeTimeout,
+    public static async Task WriteAsync(WebSocket socket, CoalescingStream stream, Client client,
         Func<DisconnectCode, IEnumerable<OutboundFrame>> finalFrames, ILogger logger)
     {
         var outbox = client.Outbox;
         var coalesce = client.CoalesceWrites;
-        using var timeout = new CancellationTokenSource();
+        client.OnWriteStalled(socket.Abort);
         try
         {
             while (await outbox.WaitToReadAsync().ConfigureAwait(false))
@@ -113,41 +138,39 @@ internal static class WebSocketPump
                 {
                     continue;
                 }
-                timeout.CancelAfter(writeTimeout);
+                client.OnWriteStarted();
                 while (true)
                 {
                     var more = outbox.TryDequeue(out var next);
                     stream.Coalesce = more && coalesce;
-                    await Send(socket, frame, timeout.Token).ConfigureAwait(false);
+                    await Send(socket, frame).ConfigureAwait(false);
                     if (!more)
                     {
                         break;
                     }
                     frame = next;
                 }
-                if (!timeout.TryReset())
-                {
-                    return;
-                }
+                client.OnWriteFinished();
             }
             stream.Coalesce = false;
-            timeout.CancelAfter(writeTimeout);
             if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
             {
                 return;
             }
+            client.OnWriteStarted();
             if (client.DisconnectCode is { } code)
             {
                 foreach (var frame in finalFrames(code))
                 {
-                    await Send(socket, frame, timeout.Token).ConfigureAwait(false);
+                    await Send(socket, frame).ConfigureAwait(false);
                 }
-                await socket.CloseOutputAsync((WebSocketCloseStatus)(int)code, HeraldCodes.Reason(code), timeout.Token).ConfigureAwait(false);
+                await socket.CloseOutputAsync((WebSocketCloseStatus)(int)code, HeraldCodes.Reason(code), CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
             }
+            client.OnWriteFinished();
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
@@ -156,8 +179,8 @@ internal static class WebSocketPump
         }
     }
 
-    private static ValueTask Send(WebSocket socket, OutboundFrame frame, CancellationToken cancellationToken) =>
-        socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    private static ValueTask Send(WebSocket socket, OutboundFrame frame) =>
+        socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
     /// <summary>Runs reader and writer to the end: whichever ends first, the other gets a grace period, then the socket is aborted.</summary>
     public static async Task RunAsync(WebSocket socket, Client client, Task reader, Task writer)

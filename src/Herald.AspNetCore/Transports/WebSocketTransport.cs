@@ -34,7 +34,7 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
             await HttpProblems.Write(context, StatusCodes.Status400BadRequest, problem).ConfigureAwait(false);
             return;
         }
-        var token = HttpAuthentication.GetBearerToken(context) ?? context.Request.Query["token"].ToString();
+        var token = HttpAuthentication.GetBearerToken(context) ?? HttpAuthentication.GetQueryToken(context);
         TokenResult? auth = string.IsNullOrEmpty(token) ? null : await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
 
         var (socket, stream) = await WebSocketPump.AcceptAsync(context).ConfigureAwait(false);
@@ -45,10 +45,9 @@ public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<
             {
                 Connect(client, result, id: null);
             }
-            var writer = WebSocketPump.WriteAsync(socket, stream, client, TimeSpan.FromSeconds(node.Options.Limits.WriteTimeoutSeconds),
-                code => [new OutboundFrame(NativeCodec.Disconnect(code))], logger);
+            var writer = WebSocketPump.WriteAsync(socket, stream, client, code => [new OutboundFrame(NativeCodec.Disconnect(code))], logger);
             var reader = WebSocketPump.ReadAsync(socket, node.Options.Limits.MaxFrameBytes, (frame, type, oversized) => OnMessageAsync(client, frame, type, oversized),
-                logger, client.Id, context.RequestAborted);
+                logger, client.Id);
             await WebSocketPump.RunAsync(socket, client, reader, writer).ConfigureAwait(false);
         }
         catch (Exception ex)

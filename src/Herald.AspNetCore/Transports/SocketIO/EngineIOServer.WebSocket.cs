@@ -58,8 +58,7 @@ public sealed partial class EngineIOServer
     }
 
     private Task StartWriter(WebSocket socket, CoalescingStream stream, EngineIOSession session) =>
-        WebSocketPump.WriteAsync(socket, stream, session.Client, TimeSpan.FromSeconds(node.Options.Limits.WriteTimeoutSeconds),
-            code => handler.FinalFrames(session, code), logger);
+        WebSocketPump.WriteAsync(socket, stream, session.Client, code => handler.FinalFrames(session, code), logger);
 
     private async Task ReadAsync(WebSocket socket, EngineIOSession session, CancellationToken aborted, bool upgrading, CoalescingStream? stream = null)
     {
@@ -107,7 +106,7 @@ public sealed partial class EngineIOServer
             {
                 session.Inbound.Release();
             }
-        }, logger, session.Client.Id, aborted).ConfigureAwait(false);
+        }, logger, session.Client.Id).ConfigureAwait(false);
         if (writer is not null)
         {
             session.Client.Close();

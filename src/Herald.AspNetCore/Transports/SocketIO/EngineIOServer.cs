@@ -39,18 +39,17 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
     /// <summary>Handles one request to the endpoint.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        var query = context.Request.Query;
         if (node.IsShuttingDown)
         {
             await Error(context, EngineIOHttpErrorCode.BadRequest, "server is shutting down", StatusCodes.Status503ServiceUnavailable).ConfigureAwait(false);
             return;
         }
-        if (query["EIO"].ToString() != "4")
+        if (QueryParameter.Get(context.Request, "EIO") != "4")
         {
             await Error(context, EngineIOHttpErrorCode.UnsupportedProtocolVersion).ConfigureAwait(false);
             return;
         }
-        var transport = query["transport"].ToString();
+        var transport = QueryParameter.Get(context.Request, "transport");
         if (transport is not ("polling" or "websocket"))
         {
             await Error(context, EngineIOHttpErrorCode.TransportUnknown).ConfigureAwait(false);
@@ -62,7 +61,7 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
             await Error(context, EngineIOHttpErrorCode.Forbidden).ConfigureAwait(false);
             return;
         }
-        var sid = query["sid"].ToString();
+        var sid = QueryParameter.Get(context.Request, "sid") ?? "";
         if (transport == "websocket")
         {
             if (WebSocketHandshake.Check(context) is not null)
@@ -136,7 +135,7 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
         var client = node.CreateClient(Name, encoder, EngineIOFrame.Ping.Bytes);
         var session = new EngineIOSession(NewSessionId(), client, webSocket)
         {
-            HandshakeToken = HttpAuthentication.GetBearerToken(context) ?? NullIfEmpty(context.Request.Query["token"].ToString()),
+            HandshakeToken = HttpAuthentication.GetBearerToken(context) ?? NullIfEmpty(HttpAuthentication.GetQueryToken(context)),
         };
         _sessions[session.Id] = session;
         handler.OnOpen(session, context);
@@ -208,7 +207,7 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
 
     private static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 
-    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static async Task Error(HttpContext context, EngineIOHttpErrorCode code, string? message = null, int? status = null)
     {
