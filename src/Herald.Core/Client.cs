@@ -20,8 +20,12 @@ public sealed partial class Client
     private Action? _abortTransport;
     private int _disconnectCode;
     private int _closed;
-    private readonly TaskCompletionSource _closedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _disconnectedSource = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    // Created when first awaited: most connections never are, and each costs a task.
+    private TaskCompletionSource? _closedSource;
+    private TaskCompletionSource? _disconnectedSource;
+    private int _disconnected;
+    private int _closedDone;
 
     internal Client(Node node, string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame, bool expectsPong)
     {
@@ -76,10 +80,36 @@ public sealed partial class Client
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary>Completes when the server disconnects the client (with <see cref="DisconnectCode"/>), before its transport has closed.</summary>
-    public Task Disconnected => _disconnectedSource.Task;
+    public Task Disconnected => CompletionTask(ref _disconnectedSource, ref _disconnected);
 
     /// <summary>Completes when the connection has been removed from the node.</summary>
-    public Task Closed => _closedSource.Task;
+    public Task Closed => CompletionTask(ref _closedSource, ref _closedDone);
+
+    /// <summary>
+    /// The task of a lazily created completion source. The completing side sets its flag, then
+    /// completes the source if it exists; this side creates the source, then completes it if the
+    /// flag is already set. Both steps are full fences, so one side always sees the other.
+    /// </summary>
+    private static Task CompletionTask(ref TaskCompletionSource? source, ref int done)
+    {
+        var created = Volatile.Read(ref source);
+        if (created is null)
+        {
+            var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            created = Interlocked.CompareExchange(ref source, fresh, null) ?? fresh;
+        }
+        if (Volatile.Read(ref done) != 0)
+        {
+            created.TrySetResult();
+        }
+        return created.Task;
+    }
+
+    private static void Complete(ref TaskCompletionSource? source, ref int done)
+    {
+        Interlocked.Exchange(ref done, 1);
+        Volatile.Read(ref source)?.TrySetResult();
+    }
 
     /// <summary>
     /// Binds the connection to a user. Fails with a disconnect code when the user has too many connections.
@@ -87,7 +117,7 @@ public sealed partial class Client
     public DisconnectCode? Authenticate(HeraldPrincipal principal)
     {
         // Under the same lock as Close, so a closed connection never stays counted against its user.
-        lock (_closedSource)
+        lock (_gate)
         {
             if (Principal is not null)
             {
@@ -181,13 +211,13 @@ public sealed partial class Client
         }
         _node.Logger.Disconnected(Id, (int)code, HeraldCodes.Reason(code));
         _node.Detach(this);
-        _disconnectedSource.TrySetResult();
+        Complete(ref _disconnectedSource, ref _disconnected);
     }
 
     /// <summary>The transport is done with the connection (peer closed, or after a disconnect). Idempotent.</summary>
     public void Close()
     {
-        lock (_closedSource)
+        lock (_gate)
         {
             if (Interlocked.Exchange(ref _closed, 1) != 0)
             {
@@ -197,7 +227,7 @@ public sealed partial class Client
         Outbox.Complete();
         _node.Detach(this);
         _node.Connections.Remove(this);
-        _closedSource.TrySetResult();
+        Complete(ref _closedSource, ref _closedDone);
     }
 
     /// <summary>Called by the node's heartbeat loop.</summary>

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.AspNetCore.Transports;
@@ -24,8 +25,13 @@ internal static class WebSocketPump
     {
         var stream = new CoalescingStream(await WebSocketHandshake.AcceptAsync(context).ConfigureAwait(false));
         // The upgraded request lives as long as the connection: drop its header values (cookies, user agent, a token in
-        // Authorization) now that the handshake has read what it needs.
+        // Authorization) and its query string (a ?token=, kept twice: target and query) once the handshake has read them.
         context.Request.Headers.Clear();
+        if (context.Features.Get<IHttpRequestFeature>() is { } request)
+        {
+            request.RawTarget = request.Path;
+            request.QueryString = "";
+        }
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         return (socket, stream);
     }
