@@ -4,6 +4,7 @@ using Herald.Core.History;
 using Herald.Core.Notifications;
 using Herald.Core.Operations;
 using Herald.Storage.Sqlite;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Server;
@@ -37,10 +38,10 @@ public static partial class HeraldServer
         }
         var credentials = DevelopmentCredentials.EnsureConfigured(builder.Configuration);
 
-        if (Environment.GetEnvironmentVariable("HERALD_EXPERIMENT_INLINE") == "1")
-        {
-            builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
-        }
+        // A pipe flush sends on the flushing thread instead of handing the send to Kestrel's I/O queue: one thread hop
+        // less per write (docs/benchmarks.md). Application code still runs on thread-pool threads, as socket completions
+        // are dispatched there (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS stays off).
+        builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
         AddStorage(builder);
         builder.Services.AddSingleton<Herald.Core.Operations.IOperationHandler, DemoSleepHandler>();
         builder.Services.AddHerald();

@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.AspNetCore.Transports;
@@ -25,13 +24,8 @@ internal static class WebSocketPump
     {
         var stream = new CoalescingStream(await WebSocketHandshake.AcceptAsync(context).ConfigureAwait(false));
         // The upgraded request lives as long as the connection: drop its header values (cookies, user agent, a token in
-        // Authorization) and its query string (a ?token=, kept twice: target and query) once the handshake has read them.
+        // Authorization) once the handshake has read them.
         context.Request.Headers.Clear();
-        if (context.Features.Get<IHttpRequestFeature>() is { } request)
-        {
-            request.RawTarget = request.Path;
-            request.QueryString = "";
-        }
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
         return (socket, stream);
     }
@@ -171,12 +165,23 @@ internal static class WebSocketPump
                     await Send(socket, frame).ConfigureAwait(false);
                 }
                 await socket.CloseOutputAsync((WebSocketCloseStatus)(int)code, HeraldCodes.Reason(code), CancellationToken.None).ConfigureAwait(false);
+                client.OnWriteFinished();
+                await AwaitPeerCloseAsync(socket, client).ConfigureAwait(false);
             }
             else
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                client.OnWriteFinished();
+                if (socket.State == WebSocketState.CloseSent)
+                {
+                    // Closed by the server side while the peer was still open (not after the peer's close): same grace.
+                    await Task.Delay(CloseGrace).ConfigureAwait(false);
+                    if (socket.State == WebSocketState.CloseSent)
+                    {
+                        socket.Abort();
+                    }
+                }
             }
-            client.OnWriteFinished();
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
@@ -188,20 +193,32 @@ internal static class WebSocketPump
     private static ValueTask Send(WebSocket socket, OutboundFrame frame) =>
         socket.SendAsync(frame.Bytes, frame.IsBinary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
 
-    /// <summary>Runs reader and writer to the end: whichever ends first, the other gets a grace period, then the socket is aborted.</summary>
+    /// <summary>
+    /// Runs reader and writer to the end. The reader ends when the peer closes (or the socket
+    /// fails); the client is then closed, which ends the writer, given a grace period before the
+    /// socket is aborted. When the server disconnects first, the writer sends the close frame and
+    /// gives the peer the grace period to answer it (<see cref="AwaitPeerCloseAsync"/>). Nothing
+    /// waits on both loops while the connection is open, so an idle connection holds no extra task.
+    /// </summary>
     public static async Task RunAsync(WebSocket socket, Client client, Task reader, Task writer)
     {
-        var first = await Task.WhenAny(reader, writer).ConfigureAwait(false);
-        if (first == reader)
+        try
         {
-            // The peer closed (or the socket failed): stop the writer, which answers the close.
+            await reader.ConfigureAwait(false);
+        }
+        finally
+        {
             client.Close();
             await WaitOrAbort(writer, socket).ConfigureAwait(false);
         }
-        else
+    }
+
+    /// <summary>After the server's close frame: the peer has <see cref="CloseGrace"/> to answer before the socket is aborted.</summary>
+    private static async Task AwaitPeerCloseAsync(WebSocket socket, Client client)
+    {
+        if (await Task.WhenAny(client.Closed, Task.Delay(CloseGrace)).ConfigureAwait(false) != client.Closed)
         {
-            // The server disconnected the client: give the peer a moment to answer the close frame.
-            await WaitOrAbort(reader, socket).ConfigureAwait(false);
+            socket.Abort();
         }
     }
 
