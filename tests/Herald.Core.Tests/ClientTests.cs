@@ -351,6 +351,7 @@ public sealed class ClientTests
 
     private static readonly byte[] PingFrame = "{\"type\":\"ping\"}"u8.ToArray();
     private static readonly long Second = TimeSpan.TicksPerSecond;
+    private static readonly long Minute = TimeSpan.TicksPerMinute;
 
     [Fact]
     public async Task Heartbeat_WithoutConnectWithinTheHandshakeTimeout_DisconnectsWithHandshakeTimeout()
@@ -368,6 +369,93 @@ public sealed class ClientTests
 
         client.DisconnectCode.ShouldBe(DisconnectCode.HandshakeTimeout);
         ((int)client.DisconnectCode!.Value).ShouldBe(3502);
+    }
+
+    [Fact]
+    public async Task Heartbeat_WriteStalledPastTheWriteTimeout_DisconnectsAsSlowConsumerAndAbortsTheTransport()
+    {
+        var time = new ManualTimeProvider();
+        await using var node = await TestNode.StartAsync(time: time);
+        var client = node.Connect();
+        var aborted = 0;
+        client.OnWriteStalled(() => aborted++);
+
+        client.OnWriteStarted();
+        time.Advance(TimeSpan.FromSeconds(15));
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.DisconnectCode.ShouldBeNull();
+        aborted.ShouldBe(0);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+
+        client.DisconnectCode.ShouldBe(DisconnectCode.SlowConsumer);
+        aborted.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Heartbeat_FinishedWrites_NeverCountAgainstTheWriteTimeout()
+    {
+        var time = new ManualTimeProvider();
+        await using var node = await TestNode.StartAsync(time: time);
+        var client = node.Connect();
+        var aborted = 0;
+        client.OnWriteStalled(() => aborted++);
+
+        client.OnWriteStarted();
+        time.Advance(TimeSpan.FromSeconds(14));
+        client.OnWriteFinished();
+        time.Advance(TimeSpan.FromMinutes(5));
+        client.OnMessageReceived().ShouldBeTrue();
+        client.Heartbeat(time.GetTimestamp(), 25 * Minute, 10 * Second, 10 * Second, 15 * Second);
+
+        client.DisconnectCode.ShouldBeNull();
+        aborted.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Heartbeat_WriteStalledAfterADisconnect_StillAbortsTheTransport()
+    {
+        var time = new ManualTimeProvider();
+        await using var node = await TestNode.StartAsync(time: time);
+        var client = node.Connect();
+        var aborted = 0;
+        client.OnWriteStalled(() => aborted++);
+        client.Disconnect(DisconnectCode.Shutdown);
+
+        // The transport writes the disconnect frame and the close, and the peer never reads them.
+        client.OnWriteStarted();
+        time.Advance(TimeSpan.FromSeconds(16));
+        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+
+        aborted.ShouldBe(1);
+        client.DisconnectCode.ShouldBe(DisconnectCode.Shutdown);
+    }
+
+    [Fact]
+    public async Task ClosedAndDisconnected_AwaitedBeforeOrAfterTheFact_Complete()
+    {
+        await using var node = await TestNode.StartAsync();
+        var early = node.Connect();
+        var disconnectedEarly = early.Disconnected;
+        var closedEarly = early.Closed;
+        disconnectedEarly.IsCompleted.ShouldBeFalse();
+        closedEarly.IsCompleted.ShouldBeFalse();
+        early.Disconnect(DisconnectCode.Shutdown);
+        early.Close();
+        await disconnectedEarly.WaitAsync(TestNode.Timeout);
+        await closedEarly.WaitAsync(TestNode.Timeout);
+
+        var late = node.Connect();
+        late.Disconnect(DisconnectCode.Shutdown);
+        late.Close();
+        await late.Disconnected.WaitAsync(TestNode.Timeout);
+        await late.Closed.WaitAsync(TestNode.Timeout);
+
+        var peerClosed = node.Connect();
+        peerClosed.Close();
+        await peerClosed.Closed.WaitAsync(TestNode.Timeout);
+        peerClosed.Disconnected.IsCompleted.ShouldBeFalse();
     }
 
     [Fact]

@@ -143,6 +143,140 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task WaitToReadAsync_RepeatedWaits_EachCompleteWithTheirFrame()
+    {
+        var outbox = new Outbox(maxBytes: 1000, maxMessages: 10);
+        for (var i = 0; i < 50; i++)
+        {
+            var wait = outbox.WaitToReadAsync();
+            wait.IsCompleted.ShouldBeFalse();
+            outbox.TryEnqueue(Frame(1, (byte)i)).ShouldBeTrue();
+
+            (await wait.AsTask().WaitAsync(Timeout)).ShouldBeTrue();
+            outbox.TryDequeue(out var frame).ShouldBeTrue();
+            frame.Bytes.Span[0].ShouldBe((byte)i);
+        }
+    }
+
+    [Fact]
+    public async Task WaitToReadAsync_FramesArrivingBeforeTheWriterRuns_AreAllThereWhenItDoes()
+    {
+        var outbox = new Outbox(maxBytes: 100_000, maxMessages: 1000);
+        var wait = outbox.WaitToReadAsync().AsTask();
+        for (var i = 0; i < 100; i++)
+        {
+            outbox.TryEnqueue(Frame(1, (byte)i)).ShouldBeTrue();
+        }
+
+        (await wait.WaitAsync(Timeout)).ShouldBeTrue();
+        for (var i = 0; i < 100; i++)
+        {
+            outbox.TryDequeue(out var frame).ShouldBeTrue();
+            frame.Bytes.Span[0].ShouldBe((byte)i);
+        }
+        outbox.TryDequeue(out _).ShouldBeFalse();
+        outbox.QueuedBytes.ShouldBe(0);
+    }
+
+    [Fact]
+    public void TryEnqueue_WrappingAroundTheRing_KeepsOrder()
+    {
+        var outbox = new Outbox(maxBytes: 100_000, maxMessages: 1000);
+        var next = 0;
+        var expected = 0;
+        for (var round = 0; round < 20; round++)
+        {
+            for (var i = 0; i < 3 + round % 7; i++)
+            {
+                outbox.TryEnqueue(Frame(1, (byte)next++)).ShouldBeTrue();
+            }
+            for (var i = 0; i < 2 + round % 5 && outbox.TryDequeue(out var frame); i++)
+            {
+                frame.Bytes.Span[0].ShouldBe((byte)expected++);
+            }
+        }
+        while (outbox.TryDequeue(out var frame))
+        {
+            frame.Bytes.Span[0].ShouldBe((byte)expected++);
+        }
+        expected.ShouldBe(next);
+        outbox.QueuedMessages.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task WaitToReadAsync_Canceled_ThrowsAndTheNextWaitStillWorks()
+    {
+        var outbox = new Outbox(maxBytes: 100, maxMessages: 10);
+        using var cancel = new CancellationTokenSource();
+        var wait = outbox.WaitToReadAsync(cancel.Token).AsTask();
+
+        cancel.Cancel();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => wait.WaitAsync(Timeout));
+        var next = outbox.WaitToReadAsync().AsTask();
+        outbox.TryEnqueue(Frame(1)).ShouldBeTrue();
+        (await next.WaitAsync(Timeout)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task WaitToReadAsync_WithATokenThatIsNeverCanceled_CompletesWhenAFrameArrives()
+    {
+        var outbox = new Outbox(maxBytes: 100, maxMessages: 10);
+        using var cancel = new CancellationTokenSource();
+        var wait = outbox.WaitToReadAsync(cancel.Token).AsTask();
+
+        outbox.TryEnqueue(Frame(1)).ShouldBeTrue();
+
+        (await wait.WaitAsync(Timeout)).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void WaitToReadAsync_SecondReaderWhileOneWaits_IsRefused()
+    {
+        var outbox = new Outbox(maxBytes: 100, maxMessages: 10);
+        _ = outbox.WaitToReadAsync();
+
+        Should.Throw<InvalidOperationException>(() => outbox.WaitToReadAsync());
+    }
+
+    [Fact]
+    public async Task TryEnqueue_ManyWritersAtOnce_NothingLostAndBoundsHold()
+    {
+        var outbox = new Outbox(maxBytes: 1_000_000, maxMessages: 100_000);
+        var reader = Task.Run(async () =>
+        {
+            var read = 0;
+            while (await outbox.WaitToReadAsync())
+            {
+                while (outbox.TryDequeue(out _))
+                {
+                    read++;
+                }
+            }
+            return read;
+        });
+        var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+        {
+            var accepted = 0;
+            for (var i = 0; i < 10_000; i++)
+            {
+                if (outbox.TryEnqueue(Frame(1)))
+                {
+                    accepted++;
+                }
+            }
+            return accepted;
+        })).ToArray();
+
+        var accepted = (await Task.WhenAll(writers).WaitAsync(Timeout)).Sum();
+        outbox.Complete();
+
+        (await reader.WaitAsync(Timeout)).ShouldBe(accepted);
+        accepted.ShouldBe(40_000);
+        outbox.QueuedBytes.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Complete_PendingFramesStillDrain_ThenWaitToReadReturnsFalse()
     {
         var outbox = new Outbox(maxBytes: 100, maxMessages: 10);

@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Net;
 
 namespace Herald.Server.Tests;
@@ -9,6 +10,40 @@ public sealed class WebSocketProtocolTests : IAsyncLifetime
     public async Task InitializeAsync() => _server = await TestServer.StartAsync();
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Connect_WithPercentEncodedTokenAmongOtherQueryParameters_IsAuthenticated()
+    {
+        var token = TestTokens.Hs256("u_q", "acme");
+        var socket = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(TestServer.Timeout);
+        await socket.ConnectAsync(_server.WebSocketUri("v=1&token=" + token.Replace(".", "%2E") + "&token=ignored&x"), cts.Token);
+        await using var client = new WsClient(socket);
+
+        var connected = await client.ReceiveAsync();
+
+        connected.Type().ShouldBe("connected");
+        connected.GetProperty("data").Str("user").ShouldBe("u_q");
+    }
+
+    [Fact]
+    public async Task Request_SplitOverFramesWithPausesBetween_IsAnsweredOnce()
+    {
+        await using var client = await _server.ConnectUserAsync("u_1", "acme");
+        var parts = new[] { "{\"type\":\"sub", "scribe\",\"id\":\"f1\",", "\"channel\":\"org:acme\"}" };
+
+        for (var i = 0; i < parts.Length; i++)
+        {
+            await client.Socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(parts[i]), WebSocketMessageType.Text, endOfMessage: i == parts.Length - 1, CancellationToken.None)
+                .WaitAsync(TestServer.Timeout);
+            await Task.Delay(50);
+        }
+
+        var answer = await client.ReceiveAsync();
+        answer.Type().ShouldBe("subscribed");
+        answer.Str("id").ShouldBe("f1");
+        (await client.RequestAsync("ping")).Type().ShouldBe("pong");
+    }
 
     [Fact]
     public async Task Connect_WithBearerToken_AnswersConnectedWithUserAndOrg()
