@@ -12,43 +12,46 @@ internal static class QueryParameter
     /// <summary>The first value of <paramref name="name"/> (unescaped, <c>+</c> as space), or null when absent.</summary>
     public static string? Get(HttpRequest request, string name)
     {
-        var values = new List<string>(1);
-        Collect(request, name, values, first: true);
-        return values.Count == 0 ? null : values[0];
+        var query = Query(request);
+        return Next(ref query, name, out var value) ? value : null;
     }
 
     /// <summary>Every value of <paramref name="name"/>, in order.</summary>
     public static List<string> GetAll(HttpRequest request, string name)
     {
         var values = new List<string>();
-        Collect(request, name, values, first: false);
+        var query = Query(request);
+        while (Next(ref query, name, out var value))
+        {
+            values.Add(value);
+        }
         return values;
     }
 
-    private static void Collect(HttpRequest request, string name, List<string> values, bool first)
+    private static ReadOnlySpan<char> Query(HttpRequest request)
     {
         var query = request.QueryString.Value.AsSpan();
-        if (query.StartsWith('?'))
-        {
-            query = query[1..];
-        }
+        return query.StartsWith('?') ? query[1..] : query;
+    }
+
+    /// <summary>Finds the next <paramref name="name"/>=value pair in <paramref name="query"/> and moves past it.</summary>
+    private static bool Next(ref ReadOnlySpan<char> query, string name, out string value)
+    {
         while (!query.IsEmpty)
         {
             var end = query.IndexOf('&');
             var pair = end < 0 ? query : query[..end];
             query = end < 0 ? default : query[(end + 1)..];
             var equals = pair.IndexOf('=');
-            var key = equals < 0 ? pair : pair[..equals];
-            if (!key.SequenceEqual(name))
+            if (!(equals < 0 ? pair : pair[..equals]).SequenceEqual(name))
             {
                 continue;
             }
-            var value = equals < 0 ? default : pair[(equals + 1)..];
-            values.Add(value.IndexOfAny('%', '+') < 0 ? value.ToString() : Uri.UnescapeDataString(value.ToString().Replace('+', ' ')));
-            if (first)
-            {
-                return;
-            }
+            var raw = equals < 0 ? default : pair[(equals + 1)..];
+            value = raw.IndexOfAny('%', '+') < 0 ? raw.ToString() : Uri.UnescapeDataString(raw.ToString().Replace('+', ' '));
+            return true;
         }
+        value = "";
+        return false;
     }
 }

@@ -165,23 +165,13 @@ internal static class WebSocketPump
                     await Send(socket, frame).ConfigureAwait(false);
                 }
                 await socket.CloseOutputAsync((WebSocketCloseStatus)(int)code, HeraldCodes.Reason(code), CancellationToken.None).ConfigureAwait(false);
-                client.OnWriteFinished();
-                await AwaitPeerCloseAsync(socket, client).ConfigureAwait(false);
             }
             else
             {
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
-                client.OnWriteFinished();
-                if (socket.State == WebSocketState.CloseSent)
-                {
-                    // Closed by the server side while the peer was still open (not after the peer's close): same grace.
-                    await Task.Delay(CloseGrace).ConfigureAwait(false);
-                    if (socket.State == WebSocketState.CloseSent)
-                    {
-                        socket.Abort();
-                    }
-                }
             }
+            client.OnWriteFinished();
+            await AwaitPeerCloseAsync(socket, client).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
@@ -213,10 +203,20 @@ internal static class WebSocketPump
         }
     }
 
-    /// <summary>After the server's close frame: the peer has <see cref="CloseGrace"/> to answer before the socket is aborted.</summary>
+    /// <summary>
+    /// After the server's close frame, when the peer has not closed yet: it has <see cref="CloseGrace"/>
+    /// to answer before the socket is aborted. The reader closes the client when the answer arrives;
+    /// a client closed before (not by the reader) gives no such signal, so the grace is waited out.
+    /// </summary>
     private static async Task AwaitPeerCloseAsync(WebSocket socket, Client client)
     {
-        if (await Task.WhenAny(client.Closed, Task.Delay(CloseGrace)).ConfigureAwait(false) != client.Closed)
+        if (socket.State != WebSocketState.CloseSent)
+        {
+            return;
+        }
+        var grace = Task.Delay(CloseGrace);
+        await (client.IsClosed ? grace : Task.WhenAny(client.Closed, grace)).ConfigureAwait(false);
+        if (socket.State == WebSocketState.CloseSent)
         {
             socket.Abort();
         }
