@@ -1,3 +1,4 @@
+using Herald.Core.Requests;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Herald.Core;
@@ -43,7 +44,7 @@ public class FanOutBenchmark
         options.Namespaces["bench"] = new NamespaceOptions { Scope = ChannelScope.Public, HistorySize = 0 };
         _node = new Node(options, new MemoryBroker());
         _node.StartAsync(CancellationToken.None).GetAwaiter().GetResult();
-        var socketIO = SocketIOPublicationEncoder.ForNamespace("/");
+        var socketIO = new SocketIOPublicationEncoder("/");
         _clients = new Client[Subscribers];
         for (var i = 0; i < Subscribers; i++)
         {

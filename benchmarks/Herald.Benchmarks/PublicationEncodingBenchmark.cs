@@ -29,7 +29,7 @@ public class PublicationEncodingBenchmark
             Timestamp = 1_763_769_600_000,
         };
         _withStream = _plain.At(42, "5dfdb05f");
-        _socketIO = SocketIOPublicationEncoder.ForNamespace("/");
+        _socketIO = new SocketIOPublicationEncoder("/");
     }
 
     [Benchmark(Baseline = true)]

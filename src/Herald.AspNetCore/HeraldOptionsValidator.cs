@@ -123,11 +123,6 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         var socketIO = options.SocketIO;
         Range(errors, "Herald:SocketIO:MaxPayload", socketIO.MaxPayload, 1024, 64 * 1024 * 1024);
         Range(errors, "Herald:SocketIO:MaxAttachments", socketIO.MaxAttachments, 0, 1000);
-        // Each namespace has its own publication encoder; the native encoder takes one of the process's slots.
-        if (socketIO.Namespaces.Distinct(StringComparer.Ordinal).Count() > PublicationEncoder.MaxEncoders - 2)
-        {
-            errors.Add($"Herald:SocketIO:Namespaces: at most {PublicationEncoder.MaxEncoders - 2} namespaces (the main namespace / included).");
-        }
         for (var i = 0; i < socketIO.Namespaces.Count; i++)
         {
             var ns = socketIO.Namespaces[i];

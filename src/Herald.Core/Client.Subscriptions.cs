@@ -2,6 +2,7 @@ using Herald.Core.Internal;
 using Herald.Core.Auth;
 using Herald.Core.Channels;
 using Herald.Core.History;
+using Herald.Core.Requests;
 
 namespace Herald.Core;
 
@@ -34,7 +35,7 @@ public sealed partial class Client
     /// queued for this client, so the answer it queues (with recovered publications and state)
     /// comes first, with no gap and no duplicate between it and the live stream.
     /// </remarks>
-    public async ValueTask<HeraldError?> SubscribeAsync(string? channel, TagFilter? filter, StreamPosition? since, Action<SubscribeResult> onSubscribed, CancellationToken cancellationToken = default, ReadOnlyMemory<byte> presenceInfo = default, PublicationEncoder? encoder = null)
+    public async ValueTask<HeraldError?> SubscribeAsync(string? channel, TagFilter? filter, StreamPosition? since, Action<SubscribeResult> onSubscribed, CancellationToken cancellationToken = default, ReadOnlyMemory<byte> presenceInfo = default, DeliveryTarget? target = null)
     {
         if (presenceInfo.Length > Node.MaxPresenceInfoBytes)
         {
@@ -55,7 +56,8 @@ public sealed partial class Client
             {
                 return new HeraldError(HeraldErrorCode.LimitExceeded, $"at most {_node.Options.Limits.MaxSubscriptionsPerConnection} subscriptions per connection");
             }
-            subscription = new Subscription(this, name, filter, presenceInfo, encoder);
+            var route = target ?? new DeliveryTarget(Encoder);
+            subscription = new Subscription(this, name, filter, presenceInfo, route, _node.Encoders.SlotOf(route.Encoder));
             _subscriptions.Add(name.Value, subscription);
         }
         try
@@ -80,12 +82,17 @@ public sealed partial class Client
     }
 
     /// <summary>Stops delivery of a channel (<c>unsubscribe</c>).</summary>
-    public HeraldError? Unsubscribe(string? channel)
+    public HeraldError? Unsubscribe(string? channel) => Unsubscribe(channel, out _);
+
+    /// <summary>Stops delivery of a channel (<c>unsubscribe</c>); <paramref name="unsubscribed"/> is its normalized name.</summary>
+    public HeraldError? Unsubscribe(string? channel, out string? unsubscribed)
     {
+        unsubscribed = null;
         if (!ChannelName.TryParse(channel, _node.Options.Limits.MaxChannelNameLength, out var name, out var parseError))
         {
             return new HeraldError(HeraldErrorCode.InvalidChannel, parseError);
         }
+        unsubscribed = name.Value;
         Subscription? subscription;
         lock (_subscriptions)
         {
@@ -99,12 +106,17 @@ public sealed partial class Client
     }
 
     /// <summary>Replaces the filter of an existing subscription (<c>update_filter</c>); null clears it.</summary>
-    public HeraldError? UpdateFilter(string? channel, TagFilter? filter)
+    public HeraldError? UpdateFilter(string? channel, TagFilter? filter) => UpdateFilter(channel, filter, out _);
+
+    /// <summary>Replaces the filter of an existing subscription; <paramref name="updated"/> is the channel's normalized name.</summary>
+    public HeraldError? UpdateFilter(string? channel, TagFilter? filter, out string? updated)
     {
+        updated = null;
         if (!ChannelName.TryParse(channel, _node.Options.Limits.MaxChannelNameLength, out var name, out var parseError))
         {
             return new HeraldError(HeraldErrorCode.InvalidChannel, parseError);
         }
+        updated = name.Value;
         lock (_subscriptions)
         {
             if (!_subscriptions.TryGetValue(name.Value, out var subscription))
@@ -130,13 +142,13 @@ public sealed partial class Client
         return await _node.PublishAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Ends every subscription made through one encoder (a Socket.IO namespace the client left).</summary>
-    public void UnsubscribeAll(PublicationEncoder encoder)
+    /// <summary>Ends every subscription made in one <see cref="DeliveryTarget.Scope"/> (a Socket.IO namespace the client left).</summary>
+    public void UnsubscribeAll(string scope)
     {
         Subscription[] leaving;
         lock (_subscriptions)
         {
-            leaving = _subscriptions.Values.Where(s => s.Encoder == encoder).ToArray();
+            leaving = _subscriptions.Values.Where(s => s.Target.Scope == scope).ToArray();
             foreach (var subscription in leaving)
             {
                 _subscriptions.Remove(subscription.Channel.Value);
@@ -157,13 +169,43 @@ public sealed partial class Client
         }
         if (Principal is null)
         {
-            return new HeraldError(HeraldErrorCode.Unauthorized, "connection is not authenticated: send 'connect' with a token first");
+            return new HeraldError(HeraldErrorCode.Unauthorized, NotAuthenticated);
         }
         if (!ChannelAuthorizer.CanRead(Principal, name, options))
         {
             return new HeraldError(HeraldErrorCode.PermissionDenied, $"permission denied for channel '{name.Value}'");
         }
         return null;
+    }
+
+    /// <summary>
+    /// Ends the subscriptions that <see cref="Principal"/> no longer allows (after a token
+    /// refresh narrowed the grants), telling the transport through <see cref="SubscriptionEnded"/>.
+    /// </summary>
+    private void EndDisallowedSubscriptions()
+    {
+        var principal = Principal!;
+        List<Subscription>? ended = null;
+        lock (_subscriptions)
+        {
+            foreach (var subscription in _subscriptions.Values)
+            {
+                if (_node.Namespaces.Resolve(subscription.Channel.Value, int.MaxValue, out _, out var options) is not null
+                    || !ChannelAuthorizer.CanRead(principal, subscription.Channel, options))
+                {
+                    (ended ??= []).Add(subscription);
+                }
+            }
+            foreach (var subscription in ended ?? [])
+            {
+                _subscriptions.Remove(subscription.Channel.Value);
+            }
+        }
+        foreach (var subscription in ended ?? [])
+        {
+            _node.RemoveSubscription(subscription);
+            SubscriptionEnded?.Invoke(subscription.Channel.Value, new HeraldError(HeraldErrorCode.PermissionDenied, $"the refreshed token does not allow '{subscription.Channel.Value}'"));
+        }
     }
 
     /// <summary>Removes every subscription (on disconnect).</summary>

@@ -65,8 +65,17 @@ public sealed partial class Client
     /// <summary>Whether the transport writes queued frames together (<see cref="LimitsOptions.CoalesceWrites"/>).</summary>
     public bool CoalesceWrites => _node.Options.Limits.CoalesceWrites;
 
-    /// <summary>The user, once authenticated.</summary>
+    /// <summary>What a request that needs an authenticated connection gets before the connection is.</summary>
+    public const string NotAuthenticated = "connection is not authenticated: send 'connect' with a token first";
+
+    /// <summary>The user, once authenticated; replaced by a token refresh.</summary>
     public HeraldPrincipal? Principal { get; private set; }
+
+    /// <summary>
+    /// Set by the transport: called when the server ends a subscription on its own (the refreshed
+    /// token no longer allows it), with the channel and why, so the client can be told.
+    /// </summary>
+    public Action<string, HeraldError>? SubscriptionEnded { get; set; }
 
     /// <summary>Frames waiting to be written.</summary>
     public Outbox Outbox { get; }
@@ -134,6 +143,24 @@ public sealed partial class Client
             Principal = principal;
         }
         _node.Logger.Authenticated(Id, principal.UserId, principal.OrgId);
+        return null;
+    }
+
+    /// <summary>
+    /// Replaces the principal with a refreshed token's, which must be for the same user and
+    /// organisation; subscriptions the new grants no longer allow end.
+    /// </summary>
+    public HeraldError? Refresh(HeraldPrincipal principal)
+    {
+        lock (_gate)
+        {
+            if (Principal is not { } current || current.UserId != principal.UserId || current.OrgId != principal.OrgId)
+            {
+                return new HeraldError(HeraldErrorCode.Unauthorized, "the refreshed token is for another user or organisation");
+            }
+            Principal = principal;
+        }
+        EndDisallowedSubscriptions();
         return null;
     }
 

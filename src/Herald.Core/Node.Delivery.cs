@@ -31,10 +31,12 @@ public sealed partial class Node
                 }
                 break;
             default:
-                FanOut(publication.Channel, new PreparedPublication(publication));
+                FanOut(publication.Channel, Prepare(publication));
                 break;
         }
     }
+
+    private PreparedPublication Prepare(Publication publication) => new(publication, Encoders.Count);
 
     private PendingDelivery Pending(string channel, NamespaceOptions options) =>
         _pending.GetOrAdd(channel, static (c, o) => new PendingDelivery(c, o), options);
@@ -55,7 +57,7 @@ public sealed partial class Node
             {
                 continue;
             }
-            if (subscription.Client.Send(new OutboundFrame(prepared.GetFrame(subscription.Encoder), prepared)))
+            if (subscription.Client.Send(new OutboundFrame(prepared.GetFrame(subscription.Encoder, subscription.EncoderSlot)) { Publication = prepared.Publication }))
             {
                 sent++;
             }
@@ -70,12 +72,10 @@ public sealed partial class Node
         {
             return;
         }
-        Span<byte[]?> shared = new byte[]?[PublicationEncoder.MaxEncoders];
+        var shared = new byte[]?[Encoders.Count];
         long sent = 0;
         foreach (var subscription in subscribers.Items)
         {
-            var client = subscription.Client;
-            var encoder = subscription.Encoder;
             var items = batch;
             if (subscription.Filter is { } filter)
             {
@@ -85,15 +85,53 @@ public sealed partial class Node
                     continue;
                 }
             }
-            var frame = items == batch
-                ? shared[encoder.Slot] ??= encoder.EncodeBatch(channel, batch)
-                : encoder.EncodeBatch(channel, items);
-            if (client.Send(new OutboundFrame(frame, items)))
-            {
-                sent += items.Length;
-            }
+            sent += SendBatch(subscription, channel, items, items == batch ? shared : null);
         }
         Metrics.MessagesSent(sent);
+    }
+
+    /// <summary>
+    /// Sends a batch to one subscriber: one frame, shared with every subscriber of the same encoder
+    /// when <paramref name="shared"/> is given; one frame per publication when the encoder frames
+    /// them one by one. Returns the publications sent.
+    /// </summary>
+    private static int SendBatch(Subscription subscription, string channel, PreparedPublication[] items, byte[]?[]? shared)
+    {
+        var client = subscription.Client;
+        var encoder = subscription.Encoder;
+        var slot = subscription.EncoderSlot;
+        if (!encoder.SupportsBatches)
+        {
+            var count = 0;
+            foreach (var item in items)
+            {
+                if (client.Send(new OutboundFrame(item.GetFrame(encoder, slot)) { Publication = item.Publication }))
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
+        byte[] frame;
+        if (shared is not null && slot < shared.Length)
+        {
+            frame = shared[slot] ??= EncodeBatch(encoder, slot, channel, items);
+        }
+        else
+        {
+            frame = EncodeBatch(encoder, slot, channel, items);
+        }
+        return client.Send(new OutboundFrame(frame)) ? items.Length : 0;
+    }
+
+    private static byte[] EncodeBatch(PublicationEncoder encoder, int slot, string channel, PreparedPublication[] items)
+    {
+        var frames = new byte[items.Length][];
+        for (var i = 0; i < frames.Length; i++)
+        {
+            frames[i] = items[i].GetFrame(encoder, slot);
+        }
+        return encoder.EncodeBatch(channel, frames);
     }
 
     /// <summary>Delivers whatever waits for a channel now (before a subscriber recovers, and at shutdown).</summary>
@@ -136,7 +174,7 @@ public sealed partial class Node
                     return false;
                 }
                 var batch = _batch ??= new List<PreparedPublication>(options.BatchMaxSize);
-                batch.Add(new PreparedPublication(publication));
+                batch.Add(node.Prepare(publication));
                 if (batch.Count >= options.BatchMaxSize)
                 {
                     FlushBatch(node);
@@ -165,7 +203,7 @@ public sealed partial class Node
                 if (!_windowOpen)
                 {
                     _windowOpen = true;
-                    node.FanOut(channel, new PreparedPublication(publication));
+                    node.FanOut(channel, node.Prepare(publication));
                     _ = CloseWindowLaterAsync(node);
                     return true;
                 }
@@ -202,7 +240,7 @@ public sealed partial class Node
             _latest = null;
             foreach (var publication in latest.Values.OrderBy(p => p.Offset))
             {
-                node.FanOut(channel, new PreparedPublication(publication));
+                node.FanOut(channel, node.Prepare(publication));
             }
             return true;
         }

@@ -1,3 +1,4 @@
+using Herald.Core.Requests;
 using Herald.Core.Internal;
 using Herald.Core.Channels;
 

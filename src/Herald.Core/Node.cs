@@ -36,7 +36,14 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         Connections = new ConnectionRegistry(options.Limits.MaxConnectionsPerUser);
         Tokens = new TokenValidator(options.Auth);
         ApiKeys = new ApiKeyStore(options.Auth.ApiKeys);
+        Requests = new Requests.RequestHandler(this);
     }
+
+    /// <summary>The encoders of this node's connections and their frame-cache slots.</summary>
+    public EncoderRegistry Encoders { get; } = new();
+
+    /// <summary>Runs the requests of this node's connections, for every transport.</summary>
+    public Requests.RequestHandler Requests { get; }
 
     public HeraldOptions Options { get; }
 

@@ -236,13 +236,27 @@ public sealed class Outbox : IValueTaskSource<bool>
 }
 
 /// <summary>
-/// One queued frame: its bytes (shared, never mutated) and, for publications, where they came from
-/// (a <see cref="PreparedPublication"/> or an array of them for a batch), so that a transport with
-/// framing of its own (SSE) can add per-connection metadata around the shared bytes.
+/// One queued frame: its bytes, shared and never mutated, all of which count against the send
+/// queue's bound. A frame that delivers one publication names it in <see cref="Publication"/>,
+/// and a subscribe answer of a transport that tracks positions itself carries its
+/// <see cref="Start"/>, so that such a transport (Server-Sent Events, whose event ids hold every
+/// channel's position) frames them at write time, in queue order.
 /// </summary>
-public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Bytes, object? Source = null, bool IsBinary = false)
+public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Bytes, bool IsBinary = false)
 {
+    /// <summary>The one publication this frame delivers; null for answers, control frames and batches.</summary>
+    public Publication? Publication { get; init; }
+
+    /// <summary>Where a channel's stream starts for this connection, for a subscribe answer that says so.</summary>
+    public StreamStart? Start { get; init; }
+
     public static implicit operator OutboundFrame(ReadOnlyMemory<byte> bytes) => new(bytes);
 
     public static implicit operator OutboundFrame(byte[] bytes) => new(bytes);
 }
+
+/// <summary>
+/// A channel's position as a subscribe answer sets it: <paramref name="Reset"/> when the stream
+/// starts there (nothing was recovered), otherwise the recovered publications that follow move it.
+/// </summary>
+public sealed record StreamStart(string Channel, History.StreamPosition Position, bool Reset);

@@ -37,4 +37,17 @@ public static class PublicationJson
             w.WriteEndObject();
         }
     }
+
+    /// <summary>Writes an array property of publications, each an object of <see cref="WriteFields"/>.</summary>
+    public static void WriteArray(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<Publication> publications)
+    {
+        writer.WriteStartArray(name);
+        foreach (var publication in publications)
+        {
+            writer.WriteStartObject();
+            WriteFields(writer, publication);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
 }

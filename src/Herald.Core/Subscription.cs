@@ -1,17 +1,24 @@
 using Herald.Core.Channels;
+using Herald.Core.Requests;
 
 namespace Herald.Core;
 
 /// <summary>One connection's subscription to one channel. The filter may be replaced at any time (<c>update_filter</c>).</summary>
-public sealed class Subscription(Client client, ChannelName channel, TagFilter? filter, ReadOnlyMemory<byte> presenceInfo = default, PublicationEncoder? encoder = null)
+public sealed class Subscription(Client client, ChannelName channel, TagFilter? filter, ReadOnlyMemory<byte> presenceInfo, DeliveryTarget target, int encoderSlot)
 {
-    /// <summary>The encoder of this subscription's frames: the client's, unless the subscription came through another (a Socket.IO namespace).</summary>
-    public PublicationEncoder Encoder { get; } = encoder ?? client.Encoder;
+    private TagFilter? _filter = filter;
+
+    /// <summary>Where this subscription's frames go: the encoder, and the scope (Socket.IO namespace) that made it.</summary>
+    public DeliveryTarget Target { get; } = target;
+
+    /// <summary>The encoder of this subscription's frames.</summary>
+    public PublicationEncoder Encoder => Target.Encoder;
+
+    /// <summary>The encoder's slot in the node's <see cref="EncoderRegistry"/>.</summary>
+    public int EncoderSlot { get; } = encoderSlot;
 
     /// <summary>What the connection tells others in presence (JSON, such as what it is viewing); empty when nothing.</summary>
     public ReadOnlyMemory<byte> PresenceInfo { get; } = presenceInfo;
-
-    private TagFilter? _filter = filter;
 
     public Client Client { get; } = client;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -18,54 +17,25 @@ namespace Herald.Protocol.SocketIO;
 /// </summary>
 /// <remarks>
 /// <para>The argument object repeats the type so that the items of a batch remain self-describing.</para>
-/// <para>One instance per namespace, obtained from <see cref="ForNamespace"/>: every connection
-/// of a namespace shares it, so a publication is encoded once per namespace however many
-/// subscribers receive it. Thread-safe.</para>
-/// <para>Each instance takes one of the process's <see cref="PublicationEncoder.MaxEncoders"/> (8)
-/// encoder slots, shared with the native and other encoders, and slots are never released: keep
-/// the set of Socket.IO namespaces small and fixed. Once the slots are exhausted,
-/// <see cref="ForNamespace"/> throws <see cref="InvalidOperationException"/> for a new namespace.</para>
+/// <para>One instance per namespace and node (the Socket.IO transport keeps them): every
+/// connection of a namespace shares it, so a publication is encoded once per namespace however
+/// many subscribers receive it. Thread-safe.</para>
 /// </remarks>
 public sealed class SocketIOPublicationEncoder : PublicationEncoder
 {
-    private static readonly ConcurrentDictionary<string, SocketIOPublicationEncoder> s_byNamespace = new(StringComparer.Ordinal);
-    private static readonly Lock s_create = new();
-
     /// <summary><c>42</c> or <c>42/ns,</c>: what precedes the JSON array in every frame.</summary>
     private readonly byte[] _prefix;
 
-    private SocketIOPublicationEncoder(string @namespace)
+    /// <summary>The encoder of a namespace's events.</summary>
+    /// <param name="namespace">The Socket.IO namespace, starting with <c>/</c>, without <c>,</c>.</param>
+    /// <exception cref="ArgumentException">The namespace is malformed.</exception>
+    public SocketIOPublicationEncoder(string @namespace)
     {
+        SocketIOCodec.ValidateNamespace(@namespace);
         Namespace = @namespace;
         _prefix = @namespace == SocketIOPacket.DefaultNamespace
             ? "42"u8.ToArray()
             : [.. "42"u8, .. Encoding.UTF8.GetBytes(@namespace), (byte)','];
-    }
-
-    /// <summary>
-    /// The encoder of a namespace: always the same instance for the same namespace (ordinal
-    /// comparison), created on first use.
-    /// </summary>
-    /// <param name="namespace">The Socket.IO namespace, starting with <c>/</c>, without <c>,</c>.</param>
-    /// <exception cref="ArgumentException">The namespace is malformed.</exception>
-    /// <exception cref="InvalidOperationException">A new namespace needs a slot and all <see cref="PublicationEncoder.MaxEncoders"/> are taken.</exception>
-    public static SocketIOPublicationEncoder ForNamespace(string @namespace)
-    {
-        if (s_byNamespace.TryGetValue(@namespace, out var encoder))
-        {
-            return encoder;
-        }
-        SocketIOCodec.ValidateNamespace(@namespace);
-        // Under a lock rather than GetOrAdd: a losing factory call would burn one of the few slots.
-        lock (s_create)
-        {
-            if (!s_byNamespace.TryGetValue(@namespace, out encoder))
-            {
-                encoder = new SocketIOPublicationEncoder(@namespace);
-                s_byNamespace[@namespace] = encoder;
-            }
-            return encoder;
-        }
     }
 
     /// <summary>The namespace whose events this encoder writes.</summary>
@@ -89,16 +59,9 @@ public sealed class SocketIOPublicationEncoder : PublicationEncoder
 
     /// <inheritdoc />
     /// <remarks>Splices the argument objects out of the publications' cached frames: nothing is re-encoded.</remarks>
-    public override byte[] EncodeBatch(string channel, IReadOnlyList<PreparedPublication> publications)
+    public override byte[] EncodeBatch(string channel, ReadOnlySpan<byte[]> frames)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        ArgumentNullException.ThrowIfNull(publications);
-        // Frames first: GetFrame may encode, which uses the same per-thread buffer as the batch.
-        var frames = new byte[publications.Count][];
-        for (var i = 0; i < frames.Length; i++)
-        {
-            frames[i] = publications[i].GetFrame(this);
-        }
         var frame = new FrameBuilder();
         frame.Raw(_prefix);
         var w = frame.Json();

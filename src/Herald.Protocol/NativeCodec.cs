@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Herald.Core;
 using Herald.Core.History;
+using Herald.Core.Requests;
 
 namespace Herald.Protocol;
 
@@ -15,57 +16,23 @@ public static class NativeCodec
     /// <summary>Longest accepted request id (as a string).</summary>
     public const int MaxIdLength = 128;
 
-    private enum Field
-    {
-        Other,
-        Type,
-        Id,
-        Data,
-        Channel,
-        Filters,
-        Token,
-        Event,
-        Key,
-        Tags,
-        Since,
-        Limit,
-        Info,
-    }
-
-    /// <summary>The field a property name denotes; compares unescaped text, so <c>"typ\u0065"</c> is <c>type</c>.</summary>
-    private static Field FieldOf(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("type"u8) ? Field.Type
-        : reader.ValueTextEquals("id"u8) ? Field.Id
-        : reader.ValueTextEquals("channel"u8) ? Field.Channel
-        : reader.ValueTextEquals("data"u8) ? Field.Data
-        : reader.ValueTextEquals("filters"u8) ? Field.Filters
-        : reader.ValueTextEquals("since"u8) ? Field.Since
-        : reader.ValueTextEquals("token"u8) ? Field.Token
-        : reader.ValueTextEquals("event"u8) ? Field.Event
-        : reader.ValueTextEquals("key"u8) ? Field.Key
-        : reader.ValueTextEquals("tags"u8) ? Field.Tags
-        : reader.ValueTextEquals("limit"u8) ? Field.Limit
-        : reader.ValueTextEquals("info"u8) ? Field.Info
-        : Field.Other;
-
     /// <summary>Ids are echoed with their non-ASCII characters as sent (quotes, backslashes and controls still escaped).</summary>
     private static readonly JsonSerializerOptions IdOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
-
     /// <summary>
     /// Decodes one text frame. On failure <paramref name="error"/> says why, and
-    /// <paramref name="request"/> carries whatever was read before the failure (its id, so that
+    /// <paramref name="frame"/> carries whatever was read before the failure (its id, so that
     /// the error can answer it).
     /// </summary>
-    public static bool TryParse(ReadOnlyMemory<byte> frame, out NativeRequest request, out HeraldError error)
+    public static bool TryParse(ReadOnlyMemory<byte> bytes, out NativeFrame frame, out HeraldError error)
     {
-        if (TryParseCore(frame, out request, out error))
+        frame = new NativeFrame();
+        if (TryParseCore(bytes, frame, out error))
         {
             return true;
         }
         // The id may come after the field at fault: look for it so that the error still answers the request.
-        request.Id ??= FindId(frame);
+        frame.Id ??= FindId(bytes);
         return false;
     }
 
@@ -77,7 +44,7 @@ public static class NativeCodec
     {
         try
         {
-            var reader = new Utf8JsonReader(frame.Span, ReaderOptions);
+            var reader = new Utf8JsonReader(frame.Span, RequestReader.ReaderOptions);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
@@ -88,9 +55,8 @@ public static class NativeCodec
                 reader.Read();
                 if (isId)
                 {
-                    var probe = new NativeRequest();
                     HeraldError ignored = default;
-                    return ReadId(ref reader, frame, probe, ref ignored) ? probe.Id : null;
+                    return ReadId(ref reader, frame, out var id, ref ignored) ? id : null;
                 }
                 reader.Skip();
             }
@@ -101,14 +67,13 @@ public static class NativeCodec
         return null;
     }
 
-    private static bool TryParseCore(ReadOnlyMemory<byte> frame, out NativeRequest request, out HeraldError error)
+    private static bool TryParseCore(ReadOnlyMemory<byte> bytes, NativeFrame frame, out HeraldError error)
     {
-        request = new NativeRequest();
         error = default;
-        ReadOnlyMemory<byte> dataObject = default;
+        var fields = frame.Fields;
         try
         {
-            var reader = new Utf8JsonReader(frame.Span, ReaderOptions);
+            var reader = new Utf8JsonReader(bytes.Span, RequestReader.ReaderOptions);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 error = HeraldError.BadRequest("frame must be a JSON object");
@@ -116,57 +81,9 @@ public static class NativeCodec
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var property = FieldOf(ref reader);
-                reader.Read();
-                if (property == Field.Type)
-                {
-                    if (!ReadString(ref reader, "type", out var type, ref error))
-                    {
-                        return false;
-                    }
-                    request.TypeName = type;
-                    request.Type = ParseType(type);
-                }
-                else if (property == Field.Id)
-                {
-                    if (!ReadId(ref reader, frame, request, ref error))
-                    {
-                        return false;
-                    }
-                }
-                else if (property == Field.Info)
-                {
-                    if (reader.TokenType == JsonTokenType.Null)
-                    {
-                        continue;
-                    }
-                    if (reader.TokenType != JsonTokenType.StartObject)
-                    {
-                        error = HeraldError.BadRequest("'info' must be a JSON object");
-                        return false;
-                    }
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    request.Info = frame[start..(int)reader.BytesConsumed].ToArray();
-                }
-                else if (property == Field.Data)
-                {
-                    var start = (int)reader.TokenStartIndex;
-                    var isObject = reader.TokenType == JsonTokenType.StartObject;
-                    reader.Skip();
-                    request.Data = frame[start..(int)reader.BytesConsumed];
-                    if (isObject)
-                    {
-                        dataObject = request.Data;
-                    }
-                }
-                else if (!ReadCommonField(ref reader, property, request, ref error, out var known))
+                if (!ReadEnvelopeField(ref reader, bytes, frame, ref error))
                 {
                     return false;
-                }
-                else if (!known)
-                {
-                    reader.Skip();
                 }
             }
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
@@ -174,177 +91,78 @@ public static class NativeCodec
                 error = HeraldError.BadRequest("frame must be one JSON object");
                 return false;
             }
-            // Seed-003 style: subscribe options inside "data" ({"type":"subscribe","data":{"channel":…,"filters":…}}).
-            if (request.Type is not NativeMessageType.Publish && !dataObject.IsEmpty && !ReadDataFields(dataObject, request, ref error))
-            {
-                return false;
-            }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            error = HeraldError.BadRequest($"malformed JSON at byte {ex.BytePositionInLine}");
+            // InvalidOperationException: GetString on invalid UTF-8 or a lone surrogate escape.
+            error = RequestReader.Malformed(ex);
             return false;
         }
-        catch (InvalidOperationException)
-        {
-            // GetString on invalid UTF-8 or a lone surrogate escape (\uDC00).
-            error = HeraldError.BadRequest("a string is not valid UTF-8 or holds an invalid escape");
-            return false;
-        }
-        if (request.TypeName is null)
+        if (frame.TypeName is null)
         {
             error = HeraldError.BadRequest("'type' is required");
             return false;
         }
-        if (request.Type == NativeMessageType.Unknown)
+        if (!RequestNames.TryGetNative(frame.TypeName, out var kind))
         {
-            error = new HeraldError(HeraldErrorCode.UnknownMessageType, $"unknown message type '{Truncate(request.TypeName)}'");
+            error = new HeraldError(HeraldErrorCode.UnknownMessageType, $"unknown message type '{RequestReader.Truncate(frame.TypeName)}'");
             return false;
         }
-        return true;
+        frame.Kind = kind;
+        // The compatible form: request fields inside "data" ({"type":"subscribe","data":{"channel":…}}); the top level wins.
+        if (kind is not RequestKind.Publish && IsObject(fields.Data)
+            && !RequestReader.TryReadObject(fields.Data, fields, typeIsEvent: false, onlyUnset: true, out error))
+        {
+            return false;
+        }
+        frame.Request = fields.ToRequest(kind, out error);
+        return frame.Request is not null;
     }
 
-    private static bool ReadDataFields(ReadOnlyMemory<byte> data, NativeRequest request, ref HeraldError error)
+    private static bool IsObject(ReadOnlyMemory<byte> json) => !json.IsEmpty && json.Span[0] == (byte)'{';
+
+    /// <summary>Reads one top-level field: the envelope's own (<c>type</c>, <c>id</c>) or a request field.</summary>
+    private static bool ReadEnvelopeField(ref Utf8JsonReader reader, ReadOnlyMemory<byte> bytes, NativeFrame frame, ref HeraldError error)
     {
-        var reader = new Utf8JsonReader(data.Span, ReaderOptions);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (reader.ValueTextEquals("type"u8))
         {
-            var property = FieldOf(ref reader);
             reader.Read();
-            // Top-level fields win: only fill what the envelope did not set.
-            var alreadySet = property switch
+            if (reader.TokenType != JsonTokenType.String)
             {
-                Field.Channel => request.Channel is not null,
-                Field.Filters => request.HasFilters,
-                Field.Token => request.Token is not null,
-                Field.Since => request.SinceOffset is not null,
-                Field.Limit => request.Limit is not null,
-                _ => false,
-            };
-            if (alreadySet)
-            {
-                reader.Skip();
-                continue;
+                error = HeraldError.BadRequest("'type' must be a string");
+                return false;
             }
-            if (!ReadCommonField(ref reader, property, request, ref error, out var known))
+            frame.TypeName = reader.GetString();
+            return true;
+        }
+        if (reader.ValueTextEquals("id"u8))
+        {
+            reader.Read();
+            if (!ReadId(ref reader, bytes, out var id, ref error))
             {
                 return false;
             }
-            if (!known)
-            {
-                reader.Skip();
-            }
+            frame.Id = id;
+            return true;
         }
-        return true;
+        var field = RequestReader.FieldOf(ref reader);
+        reader.Read();
+        return RequestReader.TryRead(ref reader, field, bytes, frame.Fields, ref error);
     }
 
-    private static bool ReadCommonField(ref Utf8JsonReader reader, Field property, NativeRequest request, ref HeraldError error, out bool known)
-    {
-        known = true;
-        if (property == Field.Channel)
-        {
-            if (!ReadString(ref reader, "channel", out var channel, ref error))
-            {
-                return false;
-            }
-            request.Channel = channel;
-        }
-        else if (property == Field.Filters)
-        {
-            request.HasFilters = true;
-            return ReadFilters(ref reader, request, ref error);
-        }
-        else if (property == Field.Token)
-        {
-            if (!ReadString(ref reader, "token", out var token, ref error))
-            {
-                return false;
-            }
-            request.Token = token;
-        }
-        else if (property == Field.Event)
-        {
-            if (!ReadString(ref reader, "event", out var type, ref error))
-            {
-                return false;
-            }
-            request.PublicationType = type;
-        }
-        else if (property == Field.Key)
-        {
-            if (!ReadString(ref reader, "key", out var key, ref error))
-            {
-                return false;
-            }
-            request.Key = key;
-        }
-        else if (property == Field.Tags)
-        {
-            return ReadTags(ref reader, request, ref error);
-        }
-        else if (property == Field.Since)
-        {
-            return ReadSince(ref reader, request, ref error);
-        }
-        else if (property == Field.Limit)
-        {
-            if (reader.TokenType == JsonTokenType.Null)
-            {
-                return true;
-            }
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var limit))
-            {
-                error = HeraldError.BadRequest("'limit' must be an integer");
-                return false;
-            }
-            request.Limit = limit;
-        }
-        else
-        {
-            known = false;
-        }
-        return true;
-    }
-
-    private static NativeMessageType ParseType(string type) => type switch
-    {
-        "connect" => NativeMessageType.Connect,
-        "ping" => NativeMessageType.Ping,
-        "pong" => NativeMessageType.Pong,
-        "subscribe" => NativeMessageType.Subscribe,
-        "unsubscribe" => NativeMessageType.Unsubscribe,
-        "update_filter" => NativeMessageType.UpdateFilter,
-        "publish" => NativeMessageType.Publish,
-        "request_history" => NativeMessageType.RequestHistory,
-        "presence" => NativeMessageType.Presence,
-        _ => NativeMessageType.Unknown,
-    };
-
-    private static bool ReadString(ref Utf8JsonReader reader, string field, out string value, ref HeraldError error)
-    {
-        if (reader.TokenType != JsonTokenType.String)
-        {
-            value = "";
-            error = HeraldError.BadRequest($"'{field}' must be a string");
-            return false;
-        }
-        value = reader.GetString()!;
-        return true;
-    }
-
-    private static bool ReadId(ref Utf8JsonReader reader, ReadOnlyMemory<byte> frame, NativeRequest request, ref HeraldError error)
+    private static bool ReadId(ref Utf8JsonReader reader, ReadOnlyMemory<byte> frame, out byte[]? id, ref HeraldError error)
     {
         var start = (int)reader.TokenStartIndex;
+        id = null;
         switch (reader.TokenType)
         {
             case JsonTokenType.String when reader.ValueSpan.Length <= MaxIdLength:
                 // Decoded and re-encoded: the echoed id is valid, canonical JSON whatever bytes or escapes were sent
                 // (GetString throws on invalid UTF-8, which the caller answers as a bad request).
-                request.Id = JsonSerializer.SerializeToUtf8Bytes(reader.GetString(), IdOptions);
+                id = JsonSerializer.SerializeToUtf8Bytes(reader.GetString(), IdOptions);
                 return true;
             case JsonTokenType.Number when reader.TryGetInt64(out _):
-                request.Id = frame[start..(start + reader.ValueSpan.Length)].ToArray();
+                id = frame[start..(start + reader.ValueSpan.Length)].ToArray();
                 return true;
             case JsonTokenType.Null:
                 return true;
@@ -354,139 +172,16 @@ public static class NativeCodec
         }
     }
 
-    private static bool ReadFilters(ref Utf8JsonReader reader, NativeRequest request, ref HeraldError error)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            request.Filters = null;
-            return true;
-        }
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            error = HeraldError.BadRequest("'filters' must be an object mapping tag names to arrays of strings");
-            return false;
-        }
-        var filters = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var tag = reader.GetString()!;
-            reader.Read();
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                filters[tag] = [reader.GetString()!];
-                continue;
-            }
-            if (reader.TokenType != JsonTokenType.StartArray)
-            {
-                error = HeraldError.BadRequest($"filter '{Truncate(tag)}' must be an array of strings");
-                return false;
-            }
-            var values = new List<string>();
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            {
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    error = HeraldError.BadRequest($"filter '{Truncate(tag)}' must be an array of strings");
-                    return false;
-                }
-                values.Add(reader.GetString()!);
-            }
-            filters[tag] = values;
-        }
-        request.Filters = filters;
-        return true;
-    }
-
-    /// <summary><c>since</c>: <c>{"offset": N, "epoch": "E"}</c>; the epoch may be left out for history paging.</summary>
-    private static bool ReadSince(ref Utf8JsonReader reader, NativeRequest request, ref HeraldError error)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-        const string shape = "'since' must be an object {\"offset\": integer >= 0, \"epoch\": string}";
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            error = HeraldError.BadRequest(shape);
-            return false;
-        }
-        long? offset = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isOffset = reader.ValueTextEquals("offset"u8);
-            var isEpoch = reader.ValueTextEquals("epoch"u8);
-            reader.Read();
-            if (isOffset)
-            {
-                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value) || value < 0)
-                {
-                    error = HeraldError.BadRequest(shape);
-                    return false;
-                }
-                offset = value;
-            }
-            else if (isEpoch)
-            {
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    error = HeraldError.BadRequest(shape);
-                    return false;
-                }
-                request.SinceEpoch = reader.GetString();
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-        if (offset is null)
-        {
-            error = HeraldError.BadRequest(shape);
-            return false;
-        }
-        request.SinceOffset = offset;
-        return true;
-    }
-
-    private static bool ReadTags(ref Utf8JsonReader reader, NativeRequest request, ref HeraldError error)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return true;
-        }
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            error = HeraldError.BadRequest("'tags' must be an object of strings");
-            return false;
-        }
-        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var name = reader.GetString()!;
-            reader.Read();
-            if (reader.TokenType != JsonTokenType.String)
-            {
-                error = HeraldError.BadRequest($"tag '{Truncate(name)}' must be a string");
-                return false;
-            }
-            tags[name] = reader.GetString()!;
-        }
-        request.Tags = tags;
-        return true;
-    }
-
-    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
-
     // ---- Server → client ----------------------------------------------------------------------
 
     /// <summary>The server's heartbeat ping.</summary>
     public static ReadOnlyMemory<byte> Ping { get; } = "{\"type\":\"ping\"}"u8.ToArray();
 
     /// <summary><c>{"type":"connected","id":…,"data":{client,user,org,pingInterval,pongTimeout}}</c>.</summary>
-    public static byte[] Connected(byte[]? id, string clientId, string userId, string orgId, double pingInterval, double pongTimeout) =>
+    public static byte[] Connected(byte[]? id, string clientId, string userId, string orgId, double pingInterval, double pongTimeout, long? expires = null, string type = "connected") =>
         Write(w =>
         {
-            w.WriteString("type"u8, "connected"u8);
+            w.WriteString("type"u8, type);
             WriteId(w, id);
             w.WriteStartObject("data"u8);
             w.WriteString("client"u8, clientId);
@@ -494,7 +189,51 @@ public static class NativeCodec
             w.WriteString("org"u8, orgId);
             w.WriteNumber("pingInterval"u8, pingInterval);
             w.WriteNumber("pongTimeout"u8, pongTimeout);
+            if (expires is { } seconds)
+            {
+                w.WriteNumber("expires"u8, seconds);
+            }
             w.WriteEndObject();
+        });
+
+    /// <summary>
+    /// The answer to a request, as a frame: the success message of its kind, or <c>error</c>;
+    /// both carry <paramref name="id"/>. <c>pong</c> requests are never answered, so never encoded.
+    /// </summary>
+    public static byte[] Encode(byte[]? id, RequestResult result)
+    {
+        if (result.Error is { } error)
+        {
+            return Error(id, error);
+        }
+        return result.Kind switch
+        {
+            RequestKind.Connect or RequestKind.Refresh => Connected(id, result.Session!, result.Kind == RequestKind.Refresh ? "refreshed" : "connected"),
+            RequestKind.Ping => Pong(id),
+            RequestKind.Subscribe => Subscribed(id, result.Subscribed!),
+            RequestKind.Unsubscribe => ChannelReply("unsubscribed", id, result.Channel!),
+            RequestKind.UpdateFilter => ChannelReply("filter_updated", id, result.Channel!),
+            RequestKind.History => History(id, result.Channel!, result.History!),
+            RequestKind.Presence => Presence(id, result.Channel!, result.Users!),
+            RequestKind.Publish => Published(id, result.Published!),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), result.Kind, "no answer for this request"),
+        };
+    }
+
+    private static byte[] Connected(byte[]? id, ConnectedSession session, string type) =>
+        Connected(id, session.ClientId, session.UserId, session.OrgId, session.PingInterval, session.PongTimeout, session.ExpiresIn, type);
+
+    /// <summary>
+    /// <c>{"type":"unsubscribed","channel":…,"code":…,"message":…}</c>: the server ended a
+    /// subscription on its own (no id: no request asked for it).
+    /// </summary>
+    public static byte[] Unsubscribed(string channel, HeraldError reason) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "unsubscribed"u8);
+            w.WriteString("channel"u8, channel);
+            w.WriteNumber("code"u8, (int)reason.Code);
+            w.WriteString("message"u8, reason.Message);
         });
 
     /// <summary>An answer naming a channel: <c>subscribed</c>, <c>unsubscribed</c>, <c>filter_updated</c>.</summary>
@@ -525,8 +264,8 @@ public static class NativeCodec
                 {
                     w.WriteBoolean("recovered"u8, recovered);
                 }
-                WritePublications(w, "publications"u8, result.Publications);
-                WritePublications(w, "state"u8, result.State);
+                PublicationJson.WriteArray(w, "publications"u8, result.Publications);
+                PublicationJson.WriteArray(w, "state"u8, result.State);
             }
         });
 
@@ -539,22 +278,9 @@ public static class NativeCodec
             w.WriteString("channel"u8, channel);
             w.WriteNumber("offset"u8, page.Position.Offset);
             w.WriteString("epoch"u8, page.Position.Epoch);
-            WritePublications(w, "publications"u8, page.Publications);
+            PublicationJson.WriteArray(w, "publications"u8, page.Publications);
             w.WriteBoolean("hasMore"u8, page.HasMore);
         });
-
-    /// <summary>Writes an array of publications, each with the fields of a native publication frame.</summary>
-    public static void WritePublications(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IReadOnlyList<Publication> publications)
-    {
-        writer.WriteStartArray(name);
-        foreach (var publication in publications)
-        {
-            writer.WriteStartObject();
-            PublicationJson.WriteFields(writer, publication);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
-    }
 
     /// <summary><c>{"type":"presence","id":…,"channel":…,"data":{"users":[{user,connections,info,since}…]}}</c>.</summary>
     public static byte[] Presence(byte[]? id, string channel, IReadOnlyList<Herald.Core.Presence.PresenceEntry> users) =>

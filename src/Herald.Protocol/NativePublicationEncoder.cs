@@ -7,7 +7,7 @@ namespace Herald.Protocol;
 /// Encodes a publication as a native frame:
 /// <c>{"type":"workspace.status","channel":"org:acme","data":{…},"offset":12,"epoch":"…","timestamp":"…","publicationId":"…","key":…,"tags":{…}}</c>,
 /// and a batch as <c>{"type":"batch","channel":…,"publications":[…]}</c> made of the publications' own frames.
-/// One instance per process, so that every native connection shares one cache slot.
+/// Stateless: one instance serves every node.
 /// </summary>
 public sealed class NativePublicationEncoder : PublicationEncoder
 {
@@ -19,7 +19,7 @@ public sealed class NativePublicationEncoder : PublicationEncoder
 
     public override byte[] Encode(Publication publication) => NativeCodec.Write(w => PublicationJson.WriteFields(w, publication));
 
-    public override byte[] EncodeBatch(string channel, IReadOnlyList<PreparedPublication> publications)
+    public override byte[] EncodeBatch(string channel, ReadOnlySpan<byte[]> frames)
     {
         var prefix = NativeCodec.Write(w =>
         {
@@ -27,11 +27,9 @@ public sealed class NativePublicationEncoder : PublicationEncoder
             w.WriteString("channel"u8, channel);
         });
         // Splice the cached frames: prefix without its closing brace, then ,"publications":[f1,f2,…]}.
-        var frames = new byte[publications.Count][];
         var length = prefix.Length - 1 + ",\"publications\":[".Length + 2;
         for (var i = 0; i < frames.Length; i++)
         {
-            frames[i] = publications[i].GetFrame(this);
             length += frames[i].Length + (i > 0 ? 1 : 0);
         }
         var result = new byte[length];

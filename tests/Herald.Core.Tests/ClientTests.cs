@@ -1,3 +1,4 @@
+using Herald.Core.Requests;
 using System.Text;
 using Herald.Core.Auth;
 using Herald.Core.Channels;

@@ -1,3 +1,4 @@
+using Herald.Core.Requests;
 using System.Text;
 using Herald.Core.Channels;
 using Herald.Core.Tests.Infrastructure;

@@ -6,16 +6,15 @@ using static Herald.Protocol.SocketIO.Tests.Bytes;
 namespace Herald.Protocol.SocketIO.Tests;
 
 /// <summary>
-/// Publications as Socket.IO events. These tests create encoders for "/" and "/admin" only: every
-/// encoder takes one of the process's <see cref="PublicationEncoder.MaxEncoders"/> slots for good.
+/// Publications as Socket.IO events, in the main namespace and in another.
 /// </summary>
 public sealed class SocketIOPublicationEncoderTests
 {
     private static readonly DateTimeOffset When = new(2024, 1, 15, 10, 30, 0, 123, TimeSpan.Zero);
 
-    private static SocketIOPublicationEncoder Main => SocketIOPublicationEncoder.ForNamespace("/");
+    private static readonly SocketIOPublicationEncoder Main = new("/");
 
-    private static SocketIOPublicationEncoder Admin => SocketIOPublicationEncoder.ForNamespace("/admin");
+    private static readonly SocketIOPublicationEncoder Admin = new("/admin");
 
     private static Publication Publication(
         string data = """{"status":"RUNNING"}""",
@@ -156,10 +155,10 @@ public sealed class SocketIOPublicationEncoderTests
     [Fact]
     public void EncodeBatch_IsOneBatchEvent_MadeOfTheArgumentObjects()
     {
-        PreparedPublication[] batch =
+        byte[][] batch =
         [
-            new(Publication("""{"n":1}""", id: "p1", epoch: "e", offset: 1)),
-            new(Publication("""{"n":2}""", id: "p2", epoch: "e", offset: 2, type: "task.progress", key: "k")),
+            Main.Encode(Publication("""{"n":1}""", id: "p1", epoch: "e", offset: 1)),
+            Main.Encode(Publication("""{"n":2}""", id: "p2", epoch: "e", offset: 2, type: "task.progress", key: "k")),
         ];
 
         var frame = Main.EncodeBatch("workspace:acme/ws_12", batch);
@@ -177,37 +176,26 @@ public sealed class SocketIOPublicationEncoderTests
         for (var i = 0; i < batch.Length; i++)
         {
             // Each item is byte for byte the argument object of the publication's own frame.
-            var single = EventArray(batch[i].GetFrame(Main))[1].GetRawText();
+            var single = EventArray(batch[i])[1].GetRawText();
             items[i].GetRawText().ShouldBe(single);
         }
     }
 
     [Fact]
-    public void EncodeBatch_ReusesTheCachedFrames()
+    public void EncodeBatch_SplicesTheGivenFramesWithoutEncodingAgain()
     {
-        var prepared = new PreparedPublication(Publication());
-        var cached = prepared.GetFrame(Main);
+        // A frame the encoder could not have written itself: the batch must take it as given.
+        var given = Encoding.UTF8.GetBytes("42[\"x\",{\"spliced\":true}]");
 
-        Main.EncodeBatch("c", [prepared]);
+        var frame = Main.EncodeBatch("c", [given]);
 
-        prepared.GetFrame(Main).ShouldBeSameAs(cached);
-    }
-
-    [Fact]
-    public void EncodeBatch_CachesTheFramesItEncodes()
-    {
-        var prepared = new PreparedPublication(Publication());
-
-        Main.EncodeBatch("c", [prepared]);
-
-        prepared.GetFrame(Main).ShouldBeSameAs(prepared.GetFrame(Main));
-        Text(prepared.GetFrame(Main)).ShouldStartWith("42[\"workspace.status\",");
+        Text(frame).ShouldBe("""42["batch",{"channel":"c","publications":[{"spliced":true}]}]""");
     }
 
     [Fact]
     public void EncodeBatch_CustomNamespace_WithTrickyTypes()
     {
-        PreparedPublication[] batch = [new(Publication(type: "a\",{\"b")), new(Publication(type: "[x]", data: "[1,{\"y\":2}]"))];
+        byte[][] batch = [Admin.Encode(Publication(type: "a\",{\"b")), Admin.Encode(Publication(type: "[x]", data: "[1,{\"y\":2}]"))];
 
         var frame = Admin.EncodeBatch("ch", batch);
 
@@ -234,7 +222,7 @@ public sealed class SocketIOPublicationEncoderTests
             for (var i = 0; i < 300; i++)
             {
                 var data = $"{{\"t\":{t},\"i\":{i},\"pad\":\"{new string('p', i % 50)}\"}}";
-                PreparedPublication[] batch = [new(Publication(data, key: $"k{t}_{i}")), new(Publication(data, id: $"{t}_{i}"))];
+                byte[][] batch = [Main.Encode(Publication(data, key: $"k{t}_{i}")), Main.Encode(Publication(data, id: $"{t}_{i}"))];
                 var items = EventArray(Main.EncodeBatch("ch", batch))[1].GetProperty("publications").EnumerateArray().ToArray();
                 items[0].GetProperty("data").GetRawText().ShouldBe(data);
                 items[0].GetProperty("key").GetString().ShouldBe($"k{t}_{i}");
@@ -261,37 +249,25 @@ public sealed class SocketIOPublicationEncoderTests
     // ---- One instance per namespace ----------------------------------------------------------
 
     [Fact]
-    public void ForNamespace_SameNamespace_SameInstance()
+    public void Constructor_KeepsTheNamespace()
     {
-        SocketIOPublicationEncoder.ForNamespace("/").ShouldBeSameAs(SocketIOPublicationEncoder.ForNamespace("/"));
-        SocketIOPublicationEncoder.ForNamespace("/admin").ShouldBeSameAs(Admin);
         Admin.ShouldNotBeSameAs(Main);
         Admin.Namespace.ShouldBe("/admin");
         Main.Namespace.ShouldBe("/");
-        Main.Slot.ShouldBeInRange(0, PublicationEncoder.MaxEncoders - 1);
-        Admin.Slot.ShouldNotBe(Main.Slot);
     }
 
     [Fact]
-    public async Task ForNamespace_ConcurrentFirstUse_CreatesOneInstance()
+    public void TwoInstancesOfOneNamespace_WriteTheSameFrames()
     {
-        using var start = new ManualResetEventSlim();
-        var tasks = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
-        {
-            start.Wait(TimeSpan.FromSeconds(10));
-            return SocketIOPublicationEncoder.ForNamespace("/admin");
-        })).ToArray();
+        var publication = Publication();
 
-        start.Set();
-        var encoders = await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
-
-        encoders.Distinct().Count().ShouldBe(1);
+        new SocketIOPublicationEncoder("/admin").Encode(publication).ShouldBe(Admin.Encode(publication));
     }
 
     [Theory]
     [InlineData("admin")]
     [InlineData("")]
     [InlineData("/a,b")]
-    public void ForNamespace_BadNamespace_Throws(string @namespace) =>
-        Should.Throw<ArgumentException>(() => SocketIOPublicationEncoder.ForNamespace(@namespace));
+    public void Constructor_BadNamespace_Throws(string @namespace) =>
+        Should.Throw<ArgumentException>(() => new SocketIOPublicationEncoder(@namespace));
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Herald.Core;
+using Herald.Core.Requests;
 
 namespace Herald.Protocol.Tests;
 
@@ -9,25 +10,25 @@ public sealed partial class NativeCodecTests
 {
     private static byte[] Bytes(string json) => Encoding.UTF8.GetBytes(json);
 
-    private static NativeRequest Parse(byte[] frame)
+    private static NativeFrame Parse(byte[] frame)
     {
         NativeCodec.TryParse(frame, out var request, out var error).ShouldBeTrue(error.Message);
         error.ShouldBe(default);
         return request;
     }
 
-    private static NativeRequest Parse(string json) => Parse(Bytes(json));
+    private static NativeFrame Parse(string json) => Parse(Bytes(json));
 
-    private static (NativeRequest Request, HeraldError Error) Fail(byte[] frame)
+    private static (NativeFrame Request, HeraldError Error) Fail(byte[] frame)
     {
         NativeCodec.TryParse(frame, out var request, out var error).ShouldBeFalse();
         error.Message.ShouldNotBeNullOrWhiteSpace();
         return (request, error);
     }
 
-    private static (NativeRequest Request, HeraldError Error) Fail(string json) => Fail(Bytes(json));
+    private static (NativeFrame Request, HeraldError Error) Fail(string json) => Fail(Bytes(json));
 
-    private static void IdShouldBe(NativeRequest request, string rawJson) =>
+    private static void IdShouldBe(NativeFrame request, string rawJson) =>
         Encoding.UTF8.GetString(request.Id.ShouldNotBeNull()).ShouldBe(rawJson);
 
     // ---- Every message type ------------------------------------------------------------------
@@ -37,9 +38,9 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"connect","id":"c1","token":"eyJ.abc.def"}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.Connect);
+        request.Kind.ShouldBe(RequestKind.Connect);
         request.TypeName.ShouldBe("connect");
-        request.Token.ShouldBe("eyJ.abc.def");
+        request.Fields.Token.ShouldBe("eyJ.abc.def");
         IdShouldBe(request, "\"c1\"");
     }
 
@@ -48,8 +49,8 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"connect","id":7,"data":{"token":"eyJ.inner.sig"}}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.Connect);
-        request.Token.ShouldBe("eyJ.inner.sig");
+        request.Kind.ShouldBe(RequestKind.Connect);
+        request.Fields.Token.ShouldBe("eyJ.inner.sig");
         IdShouldBe(request, "7");
     }
 
@@ -58,15 +59,15 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"data":{"token":"inner"},"id":"x","type":"connect"}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.Connect);
-        request.Token.ShouldBe("inner");
+        request.Kind.ShouldBe(RequestKind.Connect);
+        request.Fields.Token.ShouldBe("inner");
     }
 
     [Fact]
     public void TryParse_ConnectWithTokenInBothPlaces_TopLevelWins()
     {
-        Parse("""{"type":"connect","data":{"token":"inner"},"token":"outer"}""").Token.ShouldBe("outer");
-        Parse("""{"type":"connect","token":"outer","data":{"token":"inner"}}""").Token.ShouldBe("outer");
+        Parse("""{"type":"connect","data":{"token":"inner"},"token":"outer"}""").Fields.Token.ShouldBe("outer");
+        Parse("""{"type":"connect","token":"outer","data":{"token":"inner"}}""").Fields.Token.ShouldBe("outer");
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"ping","id":"p1"}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.Ping);
+        request.Kind.ShouldBe(RequestKind.Ping);
         IdShouldBe(request, "\"p1\"");
     }
 
@@ -83,17 +84,17 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"ping"}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.Ping);
+        request.Kind.ShouldBe(RequestKind.Ping);
         request.Id.ShouldBeNull();
-        request.Channel.ShouldBeNull();
-        request.Data.IsEmpty.ShouldBeTrue();
-        request.HasFilters.ShouldBeFalse();
+        request.Fields.Channel.ShouldBeNull();
+        request.Fields.Data.IsEmpty.ShouldBeTrue();
+        request.Fields.HasFilters.ShouldBeFalse();
     }
 
     [Fact]
     public void TryParse_Pong()
     {
-        Parse("""{"type":"pong"}"""u8.ToArray()).Type.ShouldBe(NativeMessageType.Pong);
+        Parse("""{"type":"pong"}"""u8.ToArray()).Kind.ShouldBe(RequestKind.Pong);
     }
 
     [Fact]
@@ -101,10 +102,10 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"subscribe","id":"s1","channel":"executions:acme","filters":{"status":["running","failed"],"workflow_id":["wf_1"]}}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.Subscribe);
-        request.Channel.ShouldBe("executions:acme");
-        request.HasFilters.ShouldBeTrue();
-        var filters = request.Filters.ShouldNotBeNull();
+        request.Kind.ShouldBe(RequestKind.Subscribe);
+        request.Fields.Channel.ShouldBe("executions:acme");
+        request.Fields.HasFilters.ShouldBeTrue();
+        var filters = request.Fields.Filters.ShouldNotBeNull();
         filters.Count.ShouldBe(2);
         filters["status"].ShouldBe(["running", "failed"]);
         filters["workflow_id"].ShouldBe(["wf_1"]);
@@ -115,7 +116,7 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"subscribe","channel":"executions:acme","filters":{"status":"failed","workflow_id":["wf_1","wf_2"]}}"""u8.ToArray());
 
-        var filters = request.Filters.ShouldNotBeNull();
+        var filters = request.Fields.Filters.ShouldNotBeNull();
         filters["status"].ShouldBe(["failed"]);
         filters["workflow_id"].ShouldBe(["wf_1", "wf_2"]);
     }
@@ -123,8 +124,8 @@ public sealed partial class NativeCodecTests
     [Fact]
     public void TryParse_SubscribeWithEmptyFilterObjectAndEmptyArray()
     {
-        Parse("""{"type":"subscribe","channel":"org:acme","filters":{}}""").Filters.ShouldNotBeNull().ShouldBeEmpty();
-        Parse("""{"type":"subscribe","channel":"org:acme","filters":{"status":[]}}""").Filters.ShouldNotBeNull()["status"].ShouldBeEmpty();
+        Parse("""{"type":"subscribe","channel":"org:acme","filters":{}}""").Fields.Filters.ShouldNotBeNull().ShouldBeEmpty();
+        Parse("""{"type":"subscribe","channel":"org:acme","filters":{"status":[]}}""").Fields.Filters.ShouldNotBeNull()["status"].ShouldBeEmpty();
     }
 
     [Fact]
@@ -132,8 +133,8 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"subscribe","channel":"org:acme"}"""u8.ToArray());
 
-        request.HasFilters.ShouldBeFalse();
-        request.Filters.ShouldBeNull();
+        request.Fields.HasFilters.ShouldBeFalse();
+        request.Fields.Filters.ShouldBeNull();
     }
 
     [Fact]
@@ -141,9 +142,9 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"subscribe","id":"s","timestamp":"2024-01-15T10:30:00Z","data":{"channel":"executions:acme","filters":{"status":["failed"]}}}"""u8.ToArray());
 
-        request.Channel.ShouldBe("executions:acme");
-        request.HasFilters.ShouldBeTrue();
-        request.Filters.ShouldNotBeNull()["status"].ShouldBe(["failed"]);
+        request.Fields.Channel.ShouldBe("executions:acme");
+        request.Fields.HasFilters.ShouldBeTrue();
+        request.Fields.Filters.ShouldNotBeNull()["status"].ShouldBe(["failed"]);
     }
 
     [Fact]
@@ -151,8 +152,8 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"subscribe","channel":"org:acme","data":{"channel":"org:globex","filters":{"a":"b"}}}"""u8.ToArray());
 
-        request.Channel.ShouldBe("org:acme");
-        request.Filters.ShouldNotBeNull()["a"].ShouldBe(["b"]);
+        request.Fields.Channel.ShouldBe("org:acme");
+        request.Fields.Filters.ShouldNotBeNull()["a"].ShouldBe(["b"]);
     }
 
     [Fact]
@@ -160,8 +161,8 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"unsubscribe","id":"u1","channel":"workspace:acme/ws_12"}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.Unsubscribe);
-        request.Channel.ShouldBe("workspace:acme/ws_12");
+        request.Kind.ShouldBe(RequestKind.Unsubscribe);
+        request.Fields.Channel.ShouldBe("workspace:acme/ws_12");
         IdShouldBe(request, "\"u1\"");
     }
 
@@ -170,10 +171,10 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"update_filter","id":"f1","channel":"executions:acme","filters":null}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.UpdateFilter);
-        request.Channel.ShouldBe("executions:acme");
-        request.HasFilters.ShouldBeTrue();
-        request.Filters.ShouldBeNull();
+        request.Kind.ShouldBe(RequestKind.UpdateFilter);
+        request.Fields.Channel.ShouldBe("executions:acme");
+        request.Fields.HasFilters.ShouldBeTrue();
+        request.Fields.Filters.ShouldBeNull();
     }
 
     [Fact]
@@ -181,9 +182,9 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"update_filter","data":{"channel":"executions:acme","filters":null}}"""u8.ToArray());
 
-        request.Channel.ShouldBe("executions:acme");
-        request.HasFilters.ShouldBeTrue();
-        request.Filters.ShouldBeNull();
+        request.Fields.Channel.ShouldBe("executions:acme");
+        request.Fields.HasFilters.ShouldBeTrue();
+        request.Fields.Filters.ShouldBeNull();
     }
 
     [Fact]
@@ -191,7 +192,7 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"update_filter","channel":"executions:acme","filters":{"workflow_id":["wf_2"]}}"""u8.ToArray());
 
-        request.Filters.ShouldNotBeNull()["workflow_id"].ShouldBe(["wf_2"]);
+        request.Fields.Filters.ShouldNotBeNull()["workflow_id"].ShouldBe(["wf_2"]);
     }
 
     [Fact]
@@ -201,12 +202,12 @@ public sealed partial class NativeCodecTests
 
         var request = Parse(frame);
 
-        request.Type.ShouldBe(NativeMessageType.Publish);
-        request.Channel.ShouldBe("chat:acme/room_1");
-        request.PublicationType.ShouldBe("chat.message");
-        Encoding.UTF8.GetString(request.Data.Span).ShouldBe("""{"text":"hi \u00e9","n":[1, 2.5,null],"o":{}}""");
-        request.Tags.ShouldNotBeNull().ShouldBe(new Dictionary<string, string> { ["room"] = "room_1", ["lang"] = "fr" });
-        request.Key.ShouldBe("msg_1");
+        request.Kind.ShouldBe(RequestKind.Publish);
+        request.Fields.Channel.ShouldBe("chat:acme/room_1");
+        request.Fields.PublicationType.ShouldBe("chat.message");
+        Encoding.UTF8.GetString(request.Fields.Data.Span).ShouldBe("""{"text":"hi \u00e9","n":[1, 2.5,null],"o":{}}""");
+        request.Fields.Tags.ShouldNotBeNull().ShouldBe(new Dictionary<string, string> { ["room"] = "room_1", ["lang"] = "fr" });
+        request.Fields.Key.ShouldBe("msg_1");
         IdShouldBe(request, "\"p1\"");
     }
 
@@ -217,7 +218,7 @@ public sealed partial class NativeCodecTests
 
         var request = Parse(frame);
 
-        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(request.Data, out var segment).ShouldBeTrue();
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(request.Fields.Data, out var segment).ShouldBeTrue();
         segment.Array.ShouldBeSameAs(frame);
     }
 
@@ -226,11 +227,11 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"publish","channel":"chat:acme","event":"e","data":{"channel":"org:globex","token":"t","key":"k","tags":{"a":"b"},"filters":{"x":"y"}}}"""u8.ToArray());
 
-        request.Channel.ShouldBe("chat:acme");
-        request.Token.ShouldBeNull();
-        request.Key.ShouldBeNull();
-        request.Tags.ShouldBeNull();
-        request.HasFilters.ShouldBeFalse();
+        request.Fields.Channel.ShouldBe("chat:acme");
+        request.Fields.Token.ShouldBeNull();
+        request.Fields.Key.ShouldBeNull();
+        request.Fields.Tags.ShouldBeNull();
+        request.Fields.HasFilters.ShouldBeFalse();
     }
 
     [Fact]
@@ -238,7 +239,7 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"publish","channel":"chat:acme","event":"e","data":{"channel":5,"tags":[1]}}"""u8.ToArray());
 
-        request.Channel.ShouldBe("chat:acme");
+        request.Fields.Channel.ShouldBe("chat:acme");
     }
 
     [Theory]
@@ -253,8 +254,8 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse($$"""{"type":"publish","channel":"chat:acme","event":"e","data":{{data}},"key":"k"}""");
 
-        Encoding.UTF8.GetString(request.Data.Span).ShouldBe(data);
-        request.Key.ShouldBe("k");
+        Encoding.UTF8.GetString(request.Fields.Data.Span).ShouldBe(data);
+        request.Fields.Key.ShouldBe("k");
     }
 
     [Fact]
@@ -262,14 +263,14 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"type":"ping","timestamp":"2024-01-15T10:30:00Z","extra":{"a":[1,{"b":[{}]}]},"n":1.5,"flag":false,"nil":null,"id":"x"}"""u8.ToArray());
 
-        request.Type.ShouldBe(NativeMessageType.Ping);
+        request.Kind.ShouldBe(RequestKind.Ping);
         IdShouldBe(request, "\"x\"");
     }
 
     [Fact]
     public void TryParse_WhitespaceAroundTheObject_IsAccepted()
     {
-        Parse(" \r\n\t{ \"type\" : \"ping\" , \"id\" : 1 } \n").Type.ShouldBe(NativeMessageType.Ping);
+        Parse(" \r\n\t{ \"type\" : \"ping\" , \"id\" : 1 } \n").Kind.ShouldBe(RequestKind.Ping);
     }
 
     [Fact]
@@ -487,8 +488,8 @@ public sealed partial class NativeCodecTests
     {
         var request = Parse("""{"typ\u0065":"subscribe","\u0069d":"s1","ch\u0061nnel":"org:acme"}""");
 
-        request.Type.ShouldBe(NativeMessageType.Subscribe);
-        request.Channel.ShouldBe("org:acme");
+        request.Kind.ShouldBe(RequestKind.Subscribe);
+        request.Fields.Channel.ShouldBe("org:acme");
         IdShouldBe(request, "\"s1\"");
     }
 
@@ -504,7 +505,7 @@ public sealed partial class NativeCodecTests
 
         error.Code.ShouldBe(HeraldErrorCode.UnknownMessageType);
         ((int)error.Code).ShouldBe(104);
-        request.Type.ShouldBe(NativeMessageType.Unknown);
+        request.Request.ShouldBeNull();
         request.TypeName.ShouldBe(type);
         IdShouldBe(request, "\"t1\"");
     }

@@ -142,9 +142,15 @@ public sealed class NativePublicationEncoderTests
     }
 
     [Fact]
-    public void Instance_IsOneSharedEncoder()
+    public void Instance_IsOneSharedEncoder_WithASlotPerNode()
     {
         NativePublicationEncoder.Instance.ShouldBeSameAs(NativePublicationEncoder.Instance);
-        NativePublicationEncoder.Instance.Slot.ShouldBeInRange(0, PublicationEncoder.MaxEncoders - 1);
+        var first = new EncoderRegistry();
+        var second = new EncoderRegistry();
+        second.SlotOf(SsePublicationEncoder.Instance).ShouldBe(0);
+
+        first.SlotOf(NativePublicationEncoder.Instance).ShouldBe(0);
+        second.SlotOf(NativePublicationEncoder.Instance).ShouldBe(1);
+        first.SlotOf(NativePublicationEncoder.Instance).ShouldBe(0);
     }
 }

@@ -41,9 +41,10 @@ public static class ComplianceApplication
         var node = app.Services.GetRequiredService<Node>();
         var origins = app.Services.GetRequiredService<OriginPolicy>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Compliance");
-        var encoder = SocketIOPublicationEncoder.ForNamespace("/");
+        var encoder = new SocketIOPublicationEncoder("/");
+        var namespaces = node.Options.SocketIO.Namespaces.Distinct(StringComparer.Ordinal).ToDictionary(n => n, n => n == "/" ? encoder : new SocketIOPublicationEncoder(n), StringComparer.Ordinal);
         var engine = new EngineIOServer(node, origins, new EchoHandler(), encoder, logger);
-        var socketIO = new EngineIOServer(node, origins, new SocketIOServer(new ReferenceHandler(), node.Options.SocketIO.Namespaces, 10, logger), encoder, logger);
+        var socketIO = new EngineIOServer(node, origins, new SocketIOServer(new ReferenceHandler(), namespaces, 10, logger), encoder, logger);
         app.Map("/engine.io/", engine.HandleAsync).RequireCors(HeraldServiceCollectionExtensions.CorsPolicy);
         app.Map("/socket.io/", socketIO.HandleAsync).RequireCors(HeraldServiceCollectionExtensions.CorsPolicy);
         return app;
@@ -58,7 +59,7 @@ public static class ComplianceApplication
         public ValueTask OnMessageAsync(EngineIOSession session, EngineIOPacket packet)
         {
             var frame = EngineIOCodec.Encode(packet);
-            session.Client.Send(new OutboundFrame(frame.Bytes.ToArray(), null, frame.IsBinary));
+            session.Client.Send(new OutboundFrame(frame.Bytes.ToArray(), frame.IsBinary));
             return ValueTask.CompletedTask;
         }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
-using Herald.Core.Auth;
+using Herald.Core.Requests;
 using Herald.Core.History;
 using Herald.Protocol;
 using Microsoft.AspNetCore.Http;
@@ -52,7 +52,7 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
             return;
         }
 
-        var client = node.CreateClient(Name, NativePublicationEncoder.Instance, Heartbeat, expectsPong: false);
+        var client = node.CreateClient(Name, SsePublicationEncoder.Instance, Heartbeat, expectsPong: false);
         try
         {
             if (client.Authenticate(auth.Principal!) is { } code)
@@ -80,12 +80,7 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
             var writer = WriteLoopAsync(context, client, positions);
             foreach (var channel in channels)
             {
-                var error = await client.SubscribeAsync(channel, null, positions.Since(channel),
-                    result => client.Send(new OutboundFrame(ReadOnlyMemory<byte>.Empty, result)), context.RequestAborted).ConfigureAwait(false);
-                if (error is { } e)
-                {
-                    client.Send(Event("error", null, NativeCodec.Error(null, e)));
-                }
+                await node.Requests.HandleAsync(client, new SubscribeRequest(channel, Since: positions.Since(channel)), new Reply(client), cancellationToken: context.RequestAborted).ConfigureAwait(false);
             }
             await Task.WhenAny(writer, Task.Delay(Timeout.Infinite, context.RequestAborted)).ConfigureAwait(false);
             client.Close();
@@ -125,7 +120,7 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
             }
             if (client.DisconnectCode is { } code && !aborted.IsCancellationRequested)
             {
-                output.Write(Event("disconnect", null, NativeCodec.Disconnect(code)));
+                output.Write(Event("disconnect", NativeCodec.Disconnect(code)));
                 client.OnWriteStarted();
                 await output.FlushAsync(aborted).ConfigureAwait(false);
                 client.OnWriteFinished();
@@ -141,80 +136,69 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
         }
     }
 
-    /// <summary>Writes one queued frame as SSE events: publications get their type as event name and the stream position as id.</summary>
+    /// <summary>
+    /// Writes one queued frame: a publication gets the stream's position as its event id before
+    /// its shared bytes (an SSE event's lines may come in any order); a subscribe answer that
+    /// starts a channel's stream moves that channel's position first.
+    /// </summary>
     private static void WriteFrame(IBufferWriter<byte> output, OutboundFrame frame, Positions positions)
     {
-        switch (frame.Source)
+        if (frame.Start is { } start)
         {
-            case PreparedPublication publication:
-                WritePublication(output, publication.Publication, publication.GetFrame(NativePublicationEncoder.Instance), positions);
-                break;
-            case PreparedPublication[] batch:
-                foreach (var publication in batch)
-                {
-                    WritePublication(output, publication.Publication, publication.GetFrame(NativePublicationEncoder.Instance), positions);
-                }
-                break;
-            case SubscribeResult result:
+            if (start.Reset)
+            {
                 // Not recovering: the stream starts at the channel's current position, and the id
                 // says so at once, so a reconnect before the first publication still recovers.
-                if (result.Position is { } start && result.Recovered != true)
-                {
-                    positions.Set(result.Channel, start);
-                }
-                output.Write(Event("subscribed", result.Position is null ? null : positions.Id, SubscribedData(result)));
-                foreach (var publication in result.Publications)
-                {
-                    WritePublication(output, publication, NativePublicationEncoder.Instance.Encode(publication), positions);
-                }
-                if (result.Position is { } position)
-                {
-                    positions.Set(result.Channel, position);
-                }
-                foreach (var publication in result.State)
-                {
-                    WritePublication(output, publication, NativePublicationEncoder.Instance.Encode(publication), positions);
-                }
-                break;
-            default:
-                output.Write(frame.Bytes.Span);
-                break;
+                positions.Set(start.Channel, start.Position);
+            }
+            WriteId(output, positions);
         }
-    }
-
-    private static void WritePublication(IBufferWriter<byte> output, Publication publication, byte[] data, Positions positions)
-    {
-        if (publication.Epoch is not null)
+        else if (frame.Publication is { } publication)
         {
-            positions.Advance(publication.Channel, new StreamPosition(publication.Offset, publication.Epoch));
+            if (publication.Epoch is not null)
+            {
+                positions.Advance(publication.Channel, new StreamPosition(publication.Offset, publication.Epoch));
+            }
+            WriteId(output, positions);
         }
-        output.Write("event: "u8);
-        Utf8(output, publication.Type);
-        output.Write("\nid: "u8);
-        Utf8(output, positions.Id);
-        output.Write("\ndata: "u8);
-        output.Write(data);
-        output.Write("\n\n"u8);
+        output.Write(frame.Bytes.Span);
     }
 
-    private static void Utf8(IBufferWriter<byte> output, string text)
+    private static void WriteId(IBufferWriter<byte> output, Positions positions)
     {
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        output.Advance(Encoding.UTF8.GetBytes(text, span));
+        output.Write("id: "u8);
+        var id = positions.Id;
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(id.Length) + 1);
+        var length = Encoding.UTF8.GetBytes(id, span);
+        span[length] = (byte)'\n';
+        output.Advance(length + 1);
     }
 
-    private static byte[] Event(string name, string? id, byte[] data)
+    private static byte[] Event(string name, byte[] data) => SsePublicationEncoder.Event(name, data);
+
+    /// <summary>
+    /// Queues request results as events: a subscribe answer (without its publications, which
+    /// follow as publication events with their ids; all counted against the send queue) or an
+    /// <c>error</c> event.
+    /// </summary>
+    private readonly struct Reply(Client client) : IRequestReply
     {
-        var text = new StringBuilder().Append("event: ").Append(name).Append('\n');
-        if (id is not null)
+        public void Send(RequestResult result)
         {
-            text.Append("id: ").Append(id).Append('\n');
+            if (result.Error is { } error)
+            {
+                client.Send(Event("error", NativeCodec.Error(null, error)));
+                return;
+            }
+            var subscribed = result.Subscribed!;
+            var start = subscribed.Position is { } position ? new StreamStart(subscribed.Channel, position, Reset: subscribed.Recovered != true) : null;
+            client.Send(new OutboundFrame(Event("subscribed", NativeCodec.Subscribed(null, subscribed with { Publications = [], State = [] }))) { Start = start });
+            foreach (var publication in subscribed.Publications.Concat(subscribed.State))
+            {
+                client.Send(new OutboundFrame(SsePublicationEncoder.Instance.Encode(publication)) { Publication = publication });
+            }
         }
-        var head = Encoding.UTF8.GetBytes(text.Append("data: ").ToString());
-        return [.. head, .. data, (byte)'\n', (byte)'\n'];
     }
-
-    private static byte[] SubscribedData(SubscribeResult result) => NativeCodec.Subscribed(null, result with { Publications = [], State = [] });
 
     /// <summary>
     /// The positions of a stream's channels, in the order of the URL, and their text form

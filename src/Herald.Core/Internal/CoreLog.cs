@@ -40,4 +40,13 @@ internal static partial class CoreLog
 
     [LoggerMessage(1007, LogLevel.Error, "Broker failed to subscribe to {Channel}")]
     public static partial void BrokerSubscribeFailed(this ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(1010, LogLevel.Error, "Client {ClientId}: the {Request} request failed inside the server")]
+    public static partial void RequestFailed(this ILogger logger, Exception exception, string clientId, string request);
+
+    [LoggerMessage(1011, LogLevel.Debug, "Client {ClientId} refused: {Reason}")]
+    public static partial void Refused(this ILogger logger, string clientId, string reason);
+
+    [LoggerMessage(1012, LogLevel.Debug, "Client {ClientId}: {Request} answered with error {Code}: {Message}")]
+    public static partial void RequestRefused(this ILogger logger, string clientId, string request, int code, string message);
 }

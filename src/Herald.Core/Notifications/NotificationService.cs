@@ -1,3 +1,4 @@
+using Herald.Core.Requests;
 using System.Text.Json;
 using Herald.Core.Auth;
 

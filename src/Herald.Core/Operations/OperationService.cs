@@ -1,3 +1,4 @@
+using Herald.Core.Requests;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Herald.Core.Auth;

@@ -1,3 +1,4 @@
+using Herald.Core.Requests;
 using System.Collections.Concurrent;
 using System.Text;
 using Herald.Core.Brokers;

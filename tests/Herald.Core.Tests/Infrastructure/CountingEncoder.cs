@@ -5,8 +5,7 @@ using System.Text.Json;
 namespace Herald.Core.Tests.Infrastructure;
 
 /// <summary>
-/// A publication encoder that counts its calls per publication id. Encoder slots are process-wide
-/// and capped at <see cref="PublicationEncoder.MaxEncoders"/>, so the tests share one instance.
+/// A publication encoder that counts its calls per publication id; the tests share one instance.
 /// Frames are <c>{"id":…,"type":…,"channel":…,"data":…}</c>.
 /// </summary>
 internal sealed class CountingEncoder : PublicationEncoder
@@ -40,11 +39,10 @@ internal sealed class CountingEncoder : PublicationEncoder
     }
 
     /// <summary>A batch as a JSON array of the publications' cached frames.</summary>
-    public override byte[] EncodeBatch(string channel, IReadOnlyList<PreparedPublication> publications)
+    public override byte[] EncodeBatch(string channel, ReadOnlySpan<byte[]> frames)
     {
-        var frames = publications.Select(p => p.GetFrame(this)).ToList();
         var result = new List<byte> { (byte)'[' };
-        for (var i = 0; i < frames.Count; i++)
+        for (var i = 0; i < frames.Length; i++)
         {
             if (i > 0)
             {

@@ -1,3 +1,4 @@
+using Herald.Core.Requests;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;

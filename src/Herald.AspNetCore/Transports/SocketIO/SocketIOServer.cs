@@ -8,12 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace Herald.AspNetCore.Transports.SocketIO;
 
 /// <summary>
-/// Socket.IO v5 over Engine.IO (F-PR-2): namespaces (configured ones; others get CONNECT_ERROR),
+/// Socket.IO v5 over Engine.IO: namespaces (configured ones, each with its publication encoder; others get CONNECT_ERROR),
 /// CONNECT with the <c>auth</c> payload, DISCONNECT, EVENT and ACK with binary attachments (a
 /// bounded number). A malformed packet closes the session, as the protocol asks. The application
 /// is an <see cref="ISocketIOHandler"/>.
 /// </summary>
-public sealed class SocketIOServer(ISocketIOHandler application, IReadOnlyCollection<string> namespaces, int maxAttachments, ILogger logger) : IEngineIOHandler
+public sealed class SocketIOServer(ISocketIOHandler application, IReadOnlyDictionary<string, SocketIOPublicationEncoder> namespaces, int maxAttachments, ILogger logger) : IEngineIOHandler
 {
     private sealed class State(int maxAttachments)
     {
@@ -66,7 +66,7 @@ public sealed class SocketIOServer(ISocketIOHandler application, IReadOnlyCollec
     private async ValueTask ConnectAsync(EngineIOSession session, State state, SocketIOPacket packet)
     {
         var client = session.Client;
-        if (!namespaces.Contains(packet.Namespace))
+        if (!namespaces.TryGetValue(packet.Namespace, out var encoder))
         {
             client.Send(Frame(SocketIOCodec.EncodeConnectError(packet.Namespace, "Invalid namespace")));
             return;
@@ -75,7 +75,7 @@ public sealed class SocketIOServer(ISocketIOHandler application, IReadOnlyCollec
         {
             return;
         }
-        var socket = new SocketIOSocket(session, packet.Namespace, NewSocketId());
+        var socket = new SocketIOSocket(session, packet.Namespace, NewSocketId(), encoder);
         var result = await application.ConnectAsync(socket, packet.Payload).ConfigureAwait(false);
         if (!result.Accepted)
         {
@@ -109,7 +109,7 @@ public sealed class SocketIOServer(ISocketIOHandler application, IReadOnlyCollec
         }
     }
 
-    private static OutboundFrame Frame(EngineIOFrame frame) => new(frame.Bytes, null, frame.IsBinary);
+    private static OutboundFrame Frame(EngineIOFrame frame) => new(frame.Bytes, frame.IsBinary);
 
     private static string NewSocketId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 }

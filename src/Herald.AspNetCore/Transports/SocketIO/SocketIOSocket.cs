@@ -1,4 +1,5 @@
 using Herald.Core;
+using Herald.Core.Requests;
 using Herald.Protocol.SocketIO;
 
 namespace Herald.AspNetCore.Transports.SocketIO;
@@ -6,12 +7,12 @@ namespace Herald.AspNetCore.Transports.SocketIO;
 /// <summary>One client's presence in one Socket.IO namespace: emits and acks go through the session's outbox.</summary>
 public sealed class SocketIOSocket
 {
-    internal SocketIOSocket(EngineIOSession session, string @namespace, string id)
+    internal SocketIOSocket(EngineIOSession session, string @namespace, string id, SocketIOPublicationEncoder encoder)
     {
         Session = session;
         Namespace = @namespace;
         Id = id;
-        Encoder = SocketIOPublicationEncoder.ForNamespace(@namespace);
+        Target = new DeliveryTarget(encoder, @namespace);
     }
 
     public EngineIOSession Session { get; }
@@ -25,8 +26,8 @@ public sealed class SocketIOSocket
     /// <summary>The Herald connection of the session.</summary>
     public Client Client => Session.Client;
 
-    /// <summary>The encoder of publications delivered to this namespace.</summary>
-    public PublicationEncoder Encoder { get; }
+    /// <summary>Where publications of subscriptions made in this namespace go: its encoder, scoped to the namespace.</summary>
+    public DeliveryTarget Target { get; }
 
     /// <summary>Emits an event; <paramref name="arguments"/> is a raw JSON array.</summary>
     public bool Emit(string name, ReadOnlySpan<byte> arguments) => Send(SocketIOCodec.EncodeEvent(Namespace, name, arguments));
@@ -60,5 +61,5 @@ public sealed class SocketIOSocket
         return true;
     }
 
-    private bool Send(EngineIOFrame frame) => Client.Send(new OutboundFrame(frame.Bytes, null, frame.IsBinary));
+    private bool Send(EngineIOFrame frame) => Client.Send(new OutboundFrame(frame.Bytes, frame.IsBinary));
 }

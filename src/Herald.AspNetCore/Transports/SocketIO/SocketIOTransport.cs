@@ -14,8 +14,11 @@ public sealed class SocketIOTransport
     {
         var options = node.Options.SocketIO;
         var logger = loggers.CreateLogger<SocketIOTransport>();
-        var socketIO = new SocketIOServer(new HeraldSocketIOHandler(node, logger), options.Namespaces.ToHashSet(StringComparer.Ordinal), options.MaxAttachments, logger);
-        _server = new EngineIOServer(node, origins, socketIO, SocketIOPublicationEncoder.ForNamespace(SocketIOPacket.DefaultNamespace), logger);
+        // One encoder per namespace, owned by this transport and so by its node.
+        var encoders = options.Namespaces.Distinct(StringComparer.Ordinal).ToDictionary(n => n, n => new SocketIOPublicationEncoder(n), StringComparer.Ordinal);
+        var main = encoders.GetValueOrDefault(SocketIOPacket.DefaultNamespace) ?? new SocketIOPublicationEncoder(SocketIOPacket.DefaultNamespace);
+        var socketIO = new SocketIOServer(new HeraldSocketIOHandler(node, logger), encoders, options.MaxAttachments, logger);
+        _server = new EngineIOServer(node, origins, socketIO, main, logger);
     }
 
     /// <summary>Open Engine.IO sessions.</summary>
