@@ -50,6 +50,10 @@ public sealed partial class Node
         var tags = prepared.Publication.Tags;
         foreach (var subscription in subscribers.Items)
         {
+            if (subscription.Recovering is { } recovery && recovery.Offer(prepared, ref sent))
+            {
+                continue;
+            }
             var filter = subscription.Filter;
             if (filter is not null && !filter.Matches(tags))
             {
@@ -74,6 +78,10 @@ public sealed partial class Node
         long sent = 0;
         foreach (var subscription in subscribers.Items)
         {
+            if (subscription.Recovering is { } recovery && recovery.Offer(batch, ref sent))
+            {
+                continue;
+            }
             var client = subscription.Client;
             var encoder = subscription.Encoder;
             var items = batch;
@@ -96,7 +104,7 @@ public sealed partial class Node
         Metrics.MessagesSent(sent);
     }
 
-    /// <summary>Delivers whatever waits for a channel now (before a subscriber recovers, and at shutdown).</summary>
+    /// <summary>Delivers whatever waits for a channel now (before a new subscriber is added, and at shutdown).</summary>
     private void FlushPending(string channel)
     {
         if (_pending.TryGetValue(channel, out var pending))

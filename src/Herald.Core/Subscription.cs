@@ -3,7 +3,7 @@ using Herald.Core.Channels;
 namespace Herald.Core;
 
 /// <summary>One connection's subscription to one channel. The filter may be replaced at any time (<c>update_filter</c>).</summary>
-public sealed class Subscription(Client client, ChannelName channel, TagFilter? filter, ReadOnlyMemory<byte> presenceInfo = default, PublicationEncoder? encoder = null)
+public sealed partial class Subscription(Client client, ChannelName channel, TagFilter? filter, ReadOnlyMemory<byte> presenceInfo = default, PublicationEncoder? encoder = null)
 {
     /// <summary>The encoder of this subscription's frames: the client's, unless the subscription came through another (a Socket.IO namespace).</summary>
     public PublicationEncoder Encoder { get; } = encoder ?? client.Encoder;
