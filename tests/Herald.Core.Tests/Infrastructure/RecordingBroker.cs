@@ -23,6 +23,12 @@ internal sealed class RecordingBroker : IBroker, IBrokerHandler
     /// <summary>Called in <see cref="UnsubscribeAsync"/> before the unsubscribe takes effect.</summary>
     public Action<string>? BeforeUnsubscribe { get; set; }
 
+    /// <summary>Called before and after a read of a position, history or state: a test publishes in the middle of a subscribe with it.</summary>
+    public Func<string, ValueTask>? BeforeRead { get; set; }
+
+    /// <inheritdoc cref="BeforeRead"/>
+    public Func<string, ValueTask>? AfterRead { get; set; }
+
     public bool IsSubscribed(string channel)
     {
         lock (_lock)
@@ -62,11 +68,28 @@ internal sealed class RecordingBroker : IBroker, IBrokerHandler
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<StreamPosition> GetPositionAsync(string channel, CancellationToken cancellationToken) => _inner.GetPositionAsync(channel, cancellationToken);
+    public ValueTask<StreamPosition> GetPositionAsync(string channel, CancellationToken cancellationToken) =>
+        ReadAsync(channel, () => _inner.GetPositionAsync(channel, cancellationToken));
 
-    public ValueTask<HistoryPage> ReadHistoryAsync(string channel, HistoryQuery query, CancellationToken cancellationToken) => _inner.ReadHistoryAsync(channel, query, cancellationToken);
+    public ValueTask<HistoryPage> ReadHistoryAsync(string channel, HistoryQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(channel, () => _inner.ReadHistoryAsync(channel, query, cancellationToken));
 
-    public ValueTask<IReadOnlyList<Publication>> ReadStateAsync(string channel, CancellationToken cancellationToken) => _inner.ReadStateAsync(channel, cancellationToken);
+    public ValueTask<IReadOnlyList<Publication>> ReadStateAsync(string channel, CancellationToken cancellationToken) =>
+        ReadAsync(channel, () => _inner.ReadStateAsync(channel, cancellationToken));
+
+    private async ValueTask<T> ReadAsync<T>(string channel, Func<ValueTask<T>> read)
+    {
+        if (BeforeRead is { } before)
+        {
+            await before(channel);
+        }
+        var result = await read();
+        if (AfterRead is { } after)
+        {
+            await after(channel);
+        }
+        return result;
+    }
 
     public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken) => _inner.IsHealthyAsync(cancellationToken);
 
