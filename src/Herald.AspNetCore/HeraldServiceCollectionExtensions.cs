@@ -22,9 +22,9 @@ public static class HeraldServiceCollectionExtensions
     /// <summary>
     /// Adds the Herald node, its transports and HTTP API services. Options bind from the
     /// <c>Herald</c> section when <paramref name="configure"/> does not set them, and are
-    /// validated at start. The broker defaults to <see cref="MemoryBroker"/>; register another
-    /// <see cref="IBroker"/> before calling this to scale out, and another
-    /// <see cref="IHistoryStore"/> for history that survives a restart.
+    /// validated at start. The broker defaults to <see cref="MemoryBroker"/> over the registered
+    /// <see cref="IHistoryStore"/>; register another <see cref="IBroker"/> before calling this to
+    /// scale out, and another <see cref="IHistoryStore"/> for history that survives a restart.
     /// </summary>
     public static IServiceCollection AddHerald(this IServiceCollection services, Action<HeraldOptions>? configure = null)
     {
@@ -36,7 +36,7 @@ public static class HeraldServiceCollectionExtensions
         }
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldOptionsValidator>());
-        services.TryAddSingleton<IBroker, MemoryBroker>();
+        services.TryAddSingleton<IBroker>(sp => new MemoryBroker(sp.GetRequiredService<IHistoryStore>()));
         services.TryAddSingleton(sp => new HeraldMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHistoryStore>(sp => new MemoryHistoryStore(sp.GetRequiredService<TimeProvider>()));

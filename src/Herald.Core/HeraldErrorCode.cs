@@ -60,6 +60,8 @@ public enum DisconnectCode
     TooManyRequests = 3011,
     /// <summary>The client did not answer the server's ping in time; reconnect.</summary>
     NoPong = 3012,
+    /// <summary>The node lost its broker connection for a while, so subscriptions may have missed publications; reconnect and recover.</summary>
+    BrokerInterrupted = 3013,
     /// <summary>The token is invalid (bad signature, algorithm, claims); do not reconnect with it.</summary>
     InvalidToken = 3500,
     /// <summary>No valid <c>connect</c> arrived within the handshake timeout.</summary>
@@ -85,6 +87,7 @@ public static class HeraldCodes
         DisconnectCode.SlowConsumer => "slow consumer",
         DisconnectCode.TooManyRequests => "too many requests",
         DisconnectCode.NoPong => "no pong",
+        DisconnectCode.BrokerInterrupted => "subscriptions interrupted: reconnect and recover",
         DisconnectCode.InvalidToken => "invalid token",
         DisconnectCode.HandshakeTimeout => "handshake timeout",
         DisconnectCode.ConnectionLimit => "connection limit",

@@ -52,6 +52,10 @@ public sealed partial class Node
         var tags = prepared.Publication.Tags;
         foreach (var subscription in subscribers.Items)
         {
+            if (subscription.Recovering is { } recovery && recovery.Offer(prepared, ref sent))
+            {
+                continue;
+            }
             var filter = subscription.Filter;
             if (filter is not null && !filter.Matches(tags))
             {
@@ -76,6 +80,10 @@ public sealed partial class Node
         long sent = 0;
         foreach (var subscription in subscribers.Items)
         {
+            if (subscription.Recovering is { } recovery && recovery.Offer(batch, ref sent))
+            {
+                continue;
+            }
             var items = batch;
             if (subscription.Filter is { } filter)
             {
@@ -95,7 +103,7 @@ public sealed partial class Node
     /// when <paramref name="shared"/> is given; one frame per publication when the encoder frames
     /// them one by one. Returns the publications sent.
     /// </summary>
-    private static int SendBatch(Subscription subscription, string channel, PreparedPublication[] items, byte[]?[]? shared)
+    internal static int SendBatch(Subscription subscription, string channel, PreparedPublication[] items, byte[]?[]? shared)
     {
         var client = subscription.Client;
         var encoder = subscription.Encoder;
@@ -134,7 +142,7 @@ public sealed partial class Node
         return encoder.EncodeBatch(channel, frames);
     }
 
-    /// <summary>Delivers whatever waits for a channel now (before a subscriber recovers, and at shutdown).</summary>
+    /// <summary>Delivers whatever waits for a channel now (before a new subscriber is added, and at shutdown).</summary>
     private void FlushPending(string channel)
     {
         if (_pending.TryGetValue(channel, out var pending))

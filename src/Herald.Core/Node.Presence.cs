@@ -77,11 +77,11 @@ public sealed partial class Node
     {
         try
         {
-            await _broker.PublishAsync(publication, CancellationToken.None).ConfigureAwait(false);
+            await _broker.PublishAsync(publication, stream: null, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            Logger.BrokerSubscribeFailed(ex, publication.Channel);
+            Logger.BrokerTransientPublishFailed(ex, publication.Type, publication.Channel);
         }
     }
 

@@ -141,6 +141,32 @@ public sealed partial class Node
         return copy;
     }
 
-    /// <summary>A clustered broker lost its connection: publications in between may be missing.</summary>
-    public void OnBrokerReconnected() => Logger.BrokerReconnected();
+    /// <summary>
+    /// The broker lost its connection and has it back: publications of the time in between may
+    /// never arrive here. Every client with a subscription on a channel with a stream is
+    /// disconnected with <see cref="DisconnectCode.BrokerInterrupted"/>, so that it reconnects and
+    /// recovers from its last position instead of going on with a silent gap. Channels without a
+    /// stream keep their subscribers: they have no positions, nothing could be recovered, and
+    /// their delivery is at most once anyway.
+    /// </summary>
+    public void OnBrokerReconnected()
+    {
+        var disconnected = 0;
+        foreach (var (_, subscribers) in _channels)
+        {
+            if (subscribers.Options is not { HasStream: true })
+            {
+                continue;
+            }
+            foreach (var subscription in subscribers.Items)
+            {
+                if (subscription.Client.DisconnectCode is null)
+                {
+                    subscription.Client.Disconnect(DisconnectCode.BrokerInterrupted);
+                    disconnected++;
+                }
+            }
+        }
+        Logger.BrokerReconnected(disconnected);
+    }
 }

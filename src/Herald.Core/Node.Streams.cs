@@ -8,88 +8,86 @@ public sealed partial class Node
     /// <summary>Most publications one history request returns.</summary>
     public const int MaxHistoryLimit = 1000;
 
-    private const int GateStripes = 256;
-    private readonly SemaphoreSlim[] _gates = Enumerable.Range(0, GateStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-
-    /// <summary>
-    /// The per-channel gate: appends to a channel's stream, their hand-over to the broker, and the
-    /// start of a subscription with recovery all run under it, so that offsets reach subscribers in
-    /// order and a new subscriber sees every publication exactly once (in its answer or live).
-    /// </summary>
-    private SemaphoreSlim Gate(string channel) => _gates[(uint)StringComparer.Ordinal.GetHashCode(channel) % GateStripes];
-
     private async ValueTask<Publication> PublishCoreAsync(Publication publication, NamespaceOptions options, CancellationToken cancellationToken)
     {
-        if (!options.HasStream)
-        {
-            await _broker.PublishAsync(publication, CancellationToken.None).ConfigureAwait(false);
-            Metrics.Publication();
-            return publication;
-        }
-        var gate = Gate(publication.Channel);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Once appended, the publication must reach the broker: no cancellation past this point.
-            publication = await History.AppendAsync(publication, options.History, CancellationToken.None).ConfigureAwait(false);
-            await _broker.PublishAsync(publication, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        // The broker assigns the offset and delivers in one step: no lock here, on any node.
+        publication = await _broker.PublishAsync(publication, options.HasStream ? options.History : null, cancellationToken).ConfigureAwait(false);
         Metrics.Publication();
         return publication;
     }
 
-    /// <summary>Starts a subscription, recovering from <paramref name="since"/> and sending latest state where the namespace keeps them.</summary>
+    /// <summary>
+    /// Starts a subscription, recovering from <paramref name="since"/> and sending latest state where
+    /// the namespace keeps them. The subscriber sees every publication of the channel exactly once,
+    /// in the answer or live, however many publishers publish meanwhile on whichever node.
+    /// </summary>
+    /// <remarks>
+    /// The subscription is added to the channel first, in the recovering state (after the broker
+    /// subscription, so every publication from then on reaches it), and buffers what fan-out
+    /// delivers while the position, history and state are read. The answer is then queued, followed
+    /// by the buffered publications newer than the answered offset; older ones are in the answer.
+    /// </remarks>
     internal async ValueTask SubscribeAsync(Subscription subscription, NamespaceOptions options, StreamPosition? since, Action<SubscribeResult> onSubscribed, CancellationToken cancellationToken)
     {
         var channel = subscription.Channel.Value;
-        var gate = Gate(channel);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // What waits in a batch was published before this subscriber came: deliver it to the
+        // current subscribers now, so that the new one gets it only through its recovery.
+        FlushPending(channel);
+        var recovery = subscription.StartRecovery();
+        await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
+        SubscribeResult result;
         try
         {
-            if (!options.HasStream)
-            {
-                // What waits in a batch was published before this subscriber came: not for it.
-                FlushPending(channel);
-                // Subscribed at the broker first: the answer is queued only once delivery is sure.
-                await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
-                onSubscribed(SubscribeResult.Plain(channel));
-                JoinPresence(subscription, options);
-                return;
-            }
-            // Whatever waits in a batch is in history already: deliver it to the current
-            // subscribers now, so the new one gets it only through recovery.
-            FlushPending(channel);
-            var position = await History.GetPositionAsync(channel, cancellationToken).ConfigureAwait(false);
-            bool? recovered = null;
-            IReadOnlyList<Publication> missed = [];
-            if (since is { } from)
-            {
-                (recovered, missed) = await RecoverAsync(channel, from, position, options, cancellationToken).ConfigureAwait(false);
-            }
-            IReadOnlyList<Publication> state = options.KeepLatestState
-                ? await History.ReadStateAsync(channel, cancellationToken).ConfigureAwait(false)
-                : [];
-            var filter = subscription.Filter;
-            // Added before the answer is queued (the broker may refuse); no publication of the
-            // channel can be fanned out in between, because publishing needs this gate.
-            await AddSubscriptionAsync(subscription, options, cancellationToken).ConfigureAwait(false);
-            onSubscribed(new SubscribeResult(channel, position, options.HistorySize > 0, recovered, Filter(missed, filter), Filter(state, filter)));
-            // After the answer: the subscriber's own join comes as its first event.
-            JoinPresence(subscription, options);
+            result = options.HasStream
+                ? await ReadStreamAsync(channel, since, options, subscription.Filter, cancellationToken).ConfigureAwait(false)
+                : SubscribeResult.Plain(channel);
         }
-        finally
+        catch
         {
-            gate.Release();
+            RemoveSubscription(subscription);
+            throw;
         }
+        Metrics.MessagesSent(recovery.Complete(onSubscribed, result));
+        // After the answer: the subscriber's own join comes as its first event.
+        JoinPresence(subscription, options);
     }
 
-    private async ValueTask<(bool, IReadOnlyList<Publication>)> RecoverAsync(string channel, StreamPosition since, StreamPosition position, NamespaceOptions options, CancellationToken cancellationToken)
+    /// <summary>The answer of a subscribe on a channel with a stream: its position, what was missed since <paramref name="since"/>, and its latest state.</summary>
+    private async ValueTask<SubscribeResult> ReadStreamAsync(string channel, StreamPosition? since, NamespaceOptions options, TagFilter? filter, CancellationToken cancellationToken)
     {
-        if (since.Epoch != position.Epoch || since.Offset > position.Offset || since.Offset < 0)
+        StreamPosition position;
+        bool? recovered = null;
+        IReadOnlyList<Publication> missed = [];
+        if (since is { Offset: >= 0 } known && options.HistorySize > 0)
+        {
+            // One read gives the position and the publications after the client's, consistently.
+            var page = await _broker.ReadHistoryAsync(channel, new HistoryQuery(known.Offset, options.HistorySize), cancellationToken).ConfigureAwait(false);
+            position = page.Position;
+            (recovered, missed) = Recover(known, page);
+        }
+        else
+        {
+            position = await _broker.GetPositionAsync(channel, cancellationToken).ConfigureAwait(false);
+            // Without history only a client that missed nothing is recovered.
+            recovered = since is null ? null : since.Value.Epoch == position.Epoch && since.Value.Offset == position.Offset;
+        }
+        IReadOnlyList<Publication> state = [];
+        if (options.KeepLatestState)
+        {
+            state = await _broker.ReadStateAsync(channel, cancellationToken).ConfigureAwait(false);
+            // Read after the position, state may hold newer publications: those come live, right after the answer.
+            if (state.Count > 0 && state[^1].Offset > position.Offset)
+            {
+                state = state.Where(p => p.Offset <= position.Offset).ToList();
+            }
+        }
+        return new SubscribeResult(channel, position, options.HistorySize > 0, recovered, Filter(missed, filter), Filter(state, filter));
+    }
+
+    private static (bool, IReadOnlyList<Publication>) Recover(StreamPosition since, HistoryPage page)
+    {
+        var position = page.Position;
+        if (since.Epoch != position.Epoch || since.Offset > position.Offset)
         {
             return (false, []);
         }
@@ -97,11 +95,6 @@ public sealed partial class Node
         {
             return (true, []);
         }
-        if (options.HistorySize == 0)
-        {
-            return (false, []);
-        }
-        var page = await History.ReadAsync(channel, new HistoryQuery(since.Offset, options.HistorySize), cancellationToken).ConfigureAwait(false);
         var items = page.Publications;
         // Recovered only when history still holds every publication after the client's position.
         var complete = items.Count > 0 && items[0].Offset == since.Offset + 1 && items[^1].Offset == position.Offset && !page.HasMore;
@@ -135,7 +128,7 @@ public sealed partial class Node
         {
             return (null, HeraldError.BadRequest("'since' offset must not be negative"));
         }
-        var page = await History.ReadAsync(name.Value, new HistoryQuery(offset, take), cancellationToken).ConfigureAwait(false);
+        var page = await _broker.ReadHistoryAsync(name.Value, new HistoryQuery(offset, take), cancellationToken).ConfigureAwait(false);
         if (since is { } position && position.Epoch != page.Position.Epoch)
         {
             return (null, new HeraldError(HeraldErrorCode.UnrecoverablePosition, "the channel's epoch changed: its history was lost; refetch the state"));

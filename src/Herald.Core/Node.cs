@@ -11,12 +11,14 @@ namespace Herald.Core;
 
 /// <summary>
 /// The heart of a Herald server: it owns the connections and their subscriptions, publishes
-/// through the <see cref="IBroker"/>, and fans what the broker delivers out to local subscribers,
-/// encoding each publication once per wire encoder. Thread-safe.
+/// through the <see cref="IBroker"/> (which assigns stream positions), and fans what the broker
+/// delivers out to local subscribers, encoding each publication once per wire encoder. Thread-safe.
 /// </summary>
 public sealed partial class Node : IBrokerHandler, IAsyncDisposable
 {
+    private const int SubscribeLockStripes = 256;
     private readonly ConcurrentDictionary<string, ChannelSubscribers> _channels = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim[] _subscribeLocks = Enumerable.Range(0, SubscribeLockStripes).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly IBroker _broker;
     private readonly CancellationTokenSource _stopping = new();
     private Task _heartbeat = Task.CompletedTask;
@@ -24,11 +26,22 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     private long _subscriptionCount;
     private int _shuttingDown;
 
+    /// <param name="options">The server's options.</param>
+    /// <param name="broker">Delivers publications and keeps the channels' streams.</param>
+    /// <param name="history">
+    /// The store behind the broker's streams, when this node should run its maintenance (expired
+    /// publications, idle streams) and report its health on <c>/ready</c>; it is disposed with the
+    /// node. The node never reads or appends to it: that goes through the broker. Null when the
+    /// broker looks after its storage alone.
+    /// </param>
+    /// <param name="metrics">Where the node counts; a fresh set when null.</param>
+    /// <param name="logger">The node's logger.</param>
+    /// <param name="time">The clock; the system clock when null.</param>
     public Node(HeraldOptions options, IBroker broker, IHistoryStore? history = null, HeraldMetrics? metrics = null, ILogger<Node>? logger = null, TimeProvider? time = null)
     {
         Options = options;
         _broker = broker;
-        History = history ?? new MemoryHistoryStore(time);
+        History = history;
         Metrics = metrics ?? new HeraldMetrics();
         Logger = (ILogger?)logger ?? NullLogger.Instance;
         Time = time ?? TimeProvider.System;
@@ -61,8 +74,8 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
 
     public IBroker Broker => _broker;
 
-    /// <summary>Where channel streams (offsets, epochs, history, latest state) are kept.</summary>
-    public IHistoryStore History { get; }
+    /// <summary>The store this node maintains and reports on (see the constructor), or null.</summary>
+    public IHistoryStore? History { get; }
 
     internal ILogger Logger { get; }
 
@@ -77,13 +90,16 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     /// <summary>Subscriptions on this node.</summary>
     public long SubscriptionCount => Interlocked.Read(ref _subscriptionCount);
 
-    /// <summary>Connects to the broker and starts the heartbeat loop.</summary>
+    /// <summary>Connects to the broker and starts the heartbeat loop and the history maintenance.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await History.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        // The broker creates or migrates its storage: the store is initialized by it, once.
         await _broker.StartAsync(this, cancellationToken).ConfigureAwait(false);
         _heartbeat = RunHeartbeatAsync(_stopping.Token);
-        _maintenance = HistoryMaintenance.RunAsync(this, _stopping.Token);
+        if (History is not null)
+        {
+            _maintenance = HistoryMaintenance.RunAsync(this, History, _stopping.Token);
+        }
     }
 
     /// <summary>Registers a new connection. The transport then authenticates it and feeds it requests.</summary>
@@ -155,17 +171,35 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         {
         }
         await _broker.DisposeAsync().ConfigureAwait(false);
-        await History.DisposeAsync().ConfigureAwait(false);
+        if (History is not null)
+        {
+            await History.DisposeAsync().ConfigureAwait(false);
+        }
         _stopping.Dispose();
     }
 
     /// <summary>
     /// Adds a subscription, subscribing the node at the broker first when the channel is new here.
-    /// The caller holds <see cref="Gate"/> for the channel, which also orders broker unsubscribes,
+    /// Runs under the channel's <see cref="SubscribeLock"/>, which also orders broker unsubscribes,
     /// so a subscribe and an unsubscribe of one channel never interleave at the broker. When the
     /// broker fails, nothing is added and the exception propagates.
     /// </summary>
-    internal async ValueTask AddSubscriptionAsync(Subscription subscription, NamespaceOptions options, CancellationToken cancellationToken)
+    private async ValueTask AddSubscriptionAsync(Subscription subscription, NamespaceOptions options, CancellationToken cancellationToken)
+    {
+        var channel = subscription.Channel.Value;
+        var gate = SubscribeLock(channel);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await AddSubscriptionLockedAsync(subscription, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async ValueTask AddSubscriptionLockedAsync(Subscription subscription, NamespaceOptions options, CancellationToken cancellationToken)
     {
         var channel = subscription.Channel.Value;
         while (true)
@@ -244,9 +278,15 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The per-channel lock of broker subscribe and unsubscribe calls, striped. It orders only this
+    /// node's own registrations at the broker; stream positions need no lock on the node.
+    /// </summary>
+    private SemaphoreSlim SubscribeLock(string channel) => _subscribeLocks[(uint)StringComparer.Ordinal.GetHashCode(channel) % SubscribeLockStripes];
+
     private async Task UnsubscribeFromBrokerAsync(string channel)
     {
-        var gate = Gate(channel);
+        var gate = SubscribeLock(channel);
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -258,7 +298,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Logger.BrokerSubscribeFailed(ex, channel);
+            Logger.BrokerUnsubscribeFailed(ex, channel);
         }
         finally
         {

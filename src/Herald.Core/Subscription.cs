@@ -4,7 +4,7 @@ using Herald.Core.Requests;
 namespace Herald.Core;
 
 /// <summary>One connection's subscription to one channel. The filter may be replaced at any time (<c>update_filter</c>).</summary>
-public sealed class Subscription(Client client, ChannelName channel, TagFilter? filter, ReadOnlyMemory<byte> presenceInfo, DeliveryTarget target, int encoderSlot)
+public sealed partial class Subscription(Client client, ChannelName channel, TagFilter? filter, ReadOnlyMemory<byte> presenceInfo, DeliveryTarget target, int encoderSlot)
 {
     private TagFilter? _filter = filter;
 

@@ -9,6 +9,7 @@ public sealed class HeraldCodesTests
     [InlineData(DisconnectCode.SlowConsumer, true)]
     [InlineData(DisconnectCode.TooManyRequests, true)]
     [InlineData(DisconnectCode.NoPong, true)]
+    [InlineData(DisconnectCode.BrokerInterrupted, true)]
     [InlineData(DisconnectCode.InvalidToken, false)]
     [InlineData(DisconnectCode.HandshakeTimeout, false)]
     [InlineData(DisconnectCode.ConnectionLimit, false)]
@@ -46,6 +47,7 @@ public sealed class HeraldCodesTests
         ((int)HeraldErrorCode.InvalidChannel).ShouldBe(114);
         ((int)DisconnectCode.SlowConsumer).ShouldBe(3008);
         ((int)DisconnectCode.TooManyRequests).ShouldBe(3011);
+        ((int)DisconnectCode.BrokerInterrupted).ShouldBe(3013);
         ((int)DisconnectCode.ConnectionLimit).ShouldBe(3503);
     }
 }

@@ -555,4 +555,66 @@ public sealed class NodeTests
         broker.IsSubscribed("org:acme").ShouldBeTrue();
         await first.SubscribeOkAsync("org:acme");
     }
+
+    [Fact]
+    public async Task Subscribe_WithSince_WhilePublicationsArriveDuringTheRead_SeesEachExactlyOnce()
+    {
+        var broker = new RecordingBroker();
+        await using var node = await TestNode.StartAsync(o => o.Namespaces["feed"] = new NamespaceOptions { HistorySize = 100 }, broker: broker);
+        var existing = node.Connect("u_1");
+        await existing.SubscribeOkAsync("feed:acme");
+        var p1 = await node.PublishOkAsync("feed:acme", "one");
+        await node.PublishOkAsync("feed:acme", "two");
+        existing.Drain();
+        // One publication lands before the history read (so it is in the answer, and also arrives
+        // live while the subscriber recovers) and one after it (so only the live stream has it).
+        broker.BeforeRead = async _ =>
+        {
+            broker.BeforeRead = null;
+            await node.PublishOkAsync("feed:acme", "three");
+        };
+        broker.AfterRead = async _ =>
+        {
+            broker.AfterRead = null;
+            await node.PublishOkAsync("feed:acme", "four");
+        };
+        var arriving = node.Connect("u_2");
+        var frames = new List<string>();
+        History.SubscribeResult? answer = null;
+
+        var error = await arriving.SubscribeAsync("feed:acme", null, new History.StreamPosition(p1.Offset, p1.Epoch!), r =>
+        {
+            answer = r;
+            // Nothing of the channel may be queued before the answer.
+            arriving.Drain().ShouldBeEmpty();
+        }).AsTask().WaitAsync(TestNode.Timeout);
+
+        error.ShouldBeNull();
+        answer.ShouldNotBeNull().Recovered.ShouldBe(true);
+        answer.Publications.Select(p => p.Type).ShouldBe(["two", "three"]);
+        answer.Position!.Value.Offset.ShouldBe(3);
+        arriving.Drain().Types().ShouldBe(["four"]);
+        existing.Drain().Types().ShouldBe(["three", "four"]);
+        await node.PublishOkAsync("feed:acme", "five");
+        arriving.Drain().Types().ShouldBe(["five"]);
+    }
+
+    [Fact]
+    public async Task OnBrokerReconnected_DisconnectsSubscribersOfChannelsWithAStream_With3013()
+    {
+        var broker = new RecordingBroker();
+        await using var node = await TestNode.StartAsync(o => o.Namespaces["plain"] = new NamespaceOptions { HistorySize = 0 }, broker: broker);
+        var streamed = node.Connect("u_1");
+        var plain = node.Connect("u_2");
+        var idle = node.Connect("u_3");
+        await streamed.SubscribeOkAsync("org:acme");
+        await plain.SubscribeOkAsync("plain:acme");
+
+        node.OnBrokerReconnected();
+
+        streamed.DisconnectCode.ShouldBe(DisconnectCode.BrokerInterrupted);
+        plain.DisconnectCode.ShouldBeNull();
+        idle.DisconnectCode.ShouldBeNull();
+        HeraldCodes.Reason(DisconnectCode.BrokerInterrupted).ShouldBe("subscriptions interrupted: reconnect and recover");
+    }
 }

@@ -35,7 +35,7 @@ internal static class ServerEndpoints
         {
             return HttpProblems.Result(StatusCodes.Status503ServiceUnavailable, "the broker is not reachable");
         }
-        if (!await Healthy(() => node.History.IsHealthyAsync(cancellationToken)).ConfigureAwait(false))
+        if (node.History is { } history && !await Healthy(() => history.IsHealthyAsync(cancellationToken)).ConfigureAwait(false))
         {
             return HttpProblems.Result(StatusCodes.Status503ServiceUnavailable, "the history store is not reachable");
         }

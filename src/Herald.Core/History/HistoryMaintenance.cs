@@ -10,7 +10,7 @@ internal static class HistoryMaintenance
 
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
-    public static async Task RunAsync(Node node, CancellationToken cancellationToken)
+    public static async Task RunAsync(Node node, IHistoryStore store, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(Interval, node.Time);
         try
@@ -19,7 +19,7 @@ internal static class HistoryMaintenance
             {
                 try
                 {
-                    await node.History.RemoveExpiredAsync(node.Time.GetUtcNow(), StreamIdleTtl, cancellationToken).ConfigureAwait(false);
+                    await store.RemoveExpiredAsync(node.Time.GetUtcNow(), StreamIdleTtl, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

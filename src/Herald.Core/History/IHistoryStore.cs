@@ -2,7 +2,8 @@ namespace Herald.Core.History;
 
 /// <summary>
 /// Keeps channel streams: per-channel offsets and epochs, a bounded window of recent publications,
-/// and the latest publication per key. Implementations: <see cref="MemoryHistoryStore"/> (lost on
+/// and the latest publication per key. A broker keeps its streams in one (the node reaches them only
+/// through <see cref="Brokers.IBroker"/>). Implementations: <see cref="MemoryHistoryStore"/> (lost on
 /// restart, so every epoch changes) and SQLite (the standalone default; survives a restart with the
 /// same epochs and offsets); a PostgreSQL store for scale-out is to implement the same contract.
 /// </summary>
@@ -15,7 +16,10 @@ namespace Herald.Core.History;
 /// <item>Reading a position of a channel never used creates its stream, so the epoch a subscriber
 /// sees before the first publication is the epoch that publication gets.</item>
 /// <item>Reads never return publications older than their TTL or beyond the size bound.</item>
-/// <item>Appends to one channel must not run concurrently: the node serializes them per channel.</item>
+/// <item>Appends to one channel must not run concurrently: the broker that owns the store
+/// serializes them per channel, so that assigning the offset and delivering the publication are
+/// one step (see <see cref="Brokers.IBroker"/>). Reads may run at any time, concurrently with
+/// appends, and see every append that completed before they began.</item>
 /// </list>
 /// </remarks>
 public interface IHistoryStore : IAsyncDisposable

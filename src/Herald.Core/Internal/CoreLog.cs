@@ -26,8 +26,8 @@ internal static partial class CoreLog
     [LoggerMessage(1006, LogLevel.Error, "Heartbeat loop failed")]
     public static partial void HeartbeatFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(1008, LogLevel.Warning, "The broker reconnected; publications sent while it was away may be missing")]
-    public static partial void BrokerReconnected(this ILogger logger);
+    [LoggerMessage(1008, LogLevel.Warning, "The broker reconnected; publications sent while it was away may be missing: {Count} connections were told to reconnect and recover")]
+    public static partial void BrokerReconnected(this ILogger logger, int count);
 
     [LoggerMessage(1009, LogLevel.Error, "History maintenance failed")]
     public static partial void MaintenanceFailed(this ILogger logger, Exception exception);
@@ -38,15 +38,18 @@ internal static partial class CoreLog
     [LoggerMessage(1101, LogLevel.Warning, "Operation {OperationId} of type {Type}: the in-process handler failed")]
     public static partial void OperationHandlerFailed(this ILogger logger, Exception exception, string operationId, string type);
 
-    [LoggerMessage(1007, LogLevel.Error, "Broker failed to subscribe to {Channel}")]
-    public static partial void BrokerSubscribeFailed(this ILogger logger, Exception exception, string channel);
+    [LoggerMessage(1010, LogLevel.Error, "Broker failed to unsubscribe from {Channel}")]
+    public static partial void BrokerUnsubscribeFailed(this ILogger logger, Exception exception, string channel);
 
-    [LoggerMessage(1010, LogLevel.Error, "Client {ClientId}: the {Request} request failed inside the server")]
+    [LoggerMessage(1011, LogLevel.Warning, "Broker failed to publish the transient event {Type} on {Channel}")]
+    public static partial void BrokerTransientPublishFailed(this ILogger logger, Exception exception, string type, string channel);
+
+    [LoggerMessage(1012, LogLevel.Error, "Client {ClientId}: the {Request} request failed inside the server")]
     public static partial void RequestFailed(this ILogger logger, Exception exception, string clientId, string request);
 
-    [LoggerMessage(1011, LogLevel.Debug, "Client {ClientId} refused: {Reason}")]
+    [LoggerMessage(1013, LogLevel.Debug, "Client {ClientId} refused: {Reason}")]
     public static partial void Refused(this ILogger logger, string clientId, string reason);
 
-    [LoggerMessage(1012, LogLevel.Debug, "Client {ClientId}: {Request} answered with error {Code}: {Message}")]
+    [LoggerMessage(1014, LogLevel.Debug, "Client {ClientId}: {Request} answered with error {Code}: {Message}")]
     public static partial void RequestRefused(this ILogger logger, string clientId, string request, int code, string message);
 }

@@ -82,7 +82,7 @@ public sealed class MemoryBrokerTests
     {
         await using var broker = new MemoryBroker();
 
-        Should.Throw<InvalidOperationException>(() => broker.PublishAsync(Publication("org:acme", 0, 0), CancellationToken.None));
+        Should.Throw<InvalidOperationException>(() => broker.PublishAsync(Publication("org:acme", 0, 0), null, CancellationToken.None));
     }
 
     [Fact]
@@ -103,7 +103,9 @@ public sealed class MemoryBrokerTests
         var handler = new RecordingHandler();
         await broker.StartAsync(handler, CancellationToken.None).WaitAsync(TestNode.Timeout);
 
-        await PublishConcurrently(p => broker.PublishAsync(p, CancellationToken.None), "org:acme");
+        await broker.SubscribeAsync("org:acme", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+
+        await PublishConcurrently(async p => await broker.PublishAsync(p, null, CancellationToken.None), "org:acme");
 
         handler.Overlaps.ShouldBe(0);
         handler.Received.Count.ShouldBe(Publishers * PerPublisher);
@@ -140,12 +142,41 @@ public sealed class MemoryBrokerTests
     }
 
     [Fact]
-    public async Task SubscribeAndUnsubscribe_AreNoOps()
+    public async Task SubscribeAndUnsubscribe_AreIdempotent()
     {
         await using var broker = new MemoryBroker();
+        var handler = new RecordingHandler();
+        await broker.StartAsync(handler, CancellationToken.None).WaitAsync(TestNode.Timeout);
 
         await broker.SubscribeAsync("org:acme", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+        await broker.SubscribeAsync("org:acme", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+        await broker.PublishAsync(Publication("org:acme", 0, 0), null, CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+        await broker.UnsubscribeAsync("org:acme", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
         await broker.UnsubscribeAsync("org:acme", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
         await broker.UnsubscribeAsync("org:never", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+        await broker.PublishAsync(Publication("org:acme", 0, 1), null, CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+
+        handler.Received.Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task TwoBrokers_WithoutASharedBus_ShareNothing()
+    {
+        await using var a = new MemoryBroker();
+        await using var b = new MemoryBroker();
+        var handlerA = new RecordingHandler();
+        var handlerB = new RecordingHandler();
+        await a.StartAsync(handlerA, CancellationToken.None).WaitAsync(TestNode.Timeout);
+        await b.StartAsync(handlerB, CancellationToken.None).WaitAsync(TestNode.Timeout);
+        await a.SubscribeAsync("org:acme", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+        await b.SubscribeAsync("org:acme", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+        var stream = new Herald.Core.History.HistoryOptions(10, TimeSpan.FromMinutes(1), false, 10);
+
+        var placed = await a.PublishAsync(Publication("org:acme", 0, 0), stream, CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout);
+
+        placed.Offset.ShouldBe(1);
+        handlerA.Received.Count.ShouldBe(1);
+        handlerB.Received.ShouldBeEmpty();
+        (await b.GetPositionAsync("org:acme", CancellationToken.None).AsTask().WaitAsync(TestNode.Timeout)).Offset.ShouldBe(0);
     }
 }

@@ -1,15 +1,17 @@
 using Herald.Core.Brokers;
+using Herald.Core.History;
 
 namespace Herald.Core.Tests.Infrastructure;
 
 /// <summary>
-/// A single-node broker like <see cref="MemoryBroker"/> that records which channels the node asked
-/// it to subscribe to, and lets a test fail or interleave those calls.
+/// A single-node broker over a <see cref="MemoryBroker"/> that records which channels the node
+/// asked it to subscribe to, delivers only those, and lets a test fail or interleave those calls.
 /// </summary>
-internal sealed class RecordingBroker : IBroker
+internal sealed class RecordingBroker : IBroker, IBrokerHandler
 {
     private readonly Lock _lock = new();
     private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
+    private readonly MemoryBroker _inner = new();
     private IBrokerHandler? _handler;
 
     /// <summary>Every subscribe/unsubscribe call in the order the broker applied them.</summary>
@@ -21,6 +23,12 @@ internal sealed class RecordingBroker : IBroker
     /// <summary>Called in <see cref="UnsubscribeAsync"/> before the unsubscribe takes effect.</summary>
     public Action<string>? BeforeUnsubscribe { get; set; }
 
+    /// <summary>Called before and after a read of a position, history or state: a test publishes in the middle of a subscribe with it.</summary>
+    public Func<string, ValueTask>? BeforeRead { get; set; }
+
+    /// <inheritdoc cref="BeforeRead"/>
+    public Func<string, ValueTask>? AfterRead { get; set; }
+
     public bool IsSubscribed(string channel)
     {
         lock (_lock)
@@ -29,27 +37,16 @@ internal sealed class RecordingBroker : IBroker
         }
     }
 
-    public Task StartAsync(IBrokerHandler handler, CancellationToken cancellationToken)
+    public async Task StartAsync(IBrokerHandler handler, CancellationToken cancellationToken)
     {
         _handler = handler;
-        return Task.CompletedTask;
+        await _inner.StartAsync(this, cancellationToken);
     }
 
-    public ValueTask PublishAsync(Publication publication, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            // Like a clustered broker: only channels this node subscribed to come back to it.
-            if (!_subscribed.Contains(publication.Channel))
-            {
-                return ValueTask.CompletedTask;
-            }
-        }
-        _handler!.HandlePublication(publication);
-        return ValueTask.CompletedTask;
-    }
+    public ValueTask<Publication> PublishAsync(Publication publication, HistoryOptions? stream, CancellationToken cancellationToken) =>
+        _inner.PublishAsync(publication, stream, cancellationToken);
 
-    public ValueTask SubscribeAsync(string channel, CancellationToken cancellationToken)
+    public async ValueTask SubscribeAsync(string channel, CancellationToken cancellationToken)
     {
         OnSubscribe?.Invoke(channel);
         lock (_lock)
@@ -57,7 +54,7 @@ internal sealed class RecordingBroker : IBroker
             _subscribed.Add(channel);
             Calls.Add($"subscribe {channel}");
         }
-        return ValueTask.CompletedTask;
+        await _inner.SubscribeAsync(channel, cancellationToken);
     }
 
     public ValueTask UnsubscribeAsync(string channel, CancellationToken cancellationToken)
@@ -71,7 +68,45 @@ internal sealed class RecordingBroker : IBroker
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_handler is not null);
+    public ValueTask<StreamPosition> GetPositionAsync(string channel, CancellationToken cancellationToken) =>
+        ReadAsync(channel, () => _inner.GetPositionAsync(channel, cancellationToken));
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask<HistoryPage> ReadHistoryAsync(string channel, HistoryQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(channel, () => _inner.ReadHistoryAsync(channel, query, cancellationToken));
+
+    public ValueTask<IReadOnlyList<Publication>> ReadStateAsync(string channel, CancellationToken cancellationToken) =>
+        ReadAsync(channel, () => _inner.ReadStateAsync(channel, cancellationToken));
+
+    private async ValueTask<T> ReadAsync<T>(string channel, Func<ValueTask<T>> read)
+    {
+        if (BeforeRead is { } before)
+        {
+            await before(channel);
+        }
+        var result = await read();
+        if (AfterRead is { } after)
+        {
+            await after(channel);
+        }
+        return result;
+    }
+
+    public ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken) => _inner.IsHealthyAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+
+    void IBrokerHandler.HandlePublication(Publication publication)
+    {
+        lock (_lock)
+        {
+            // Like a clustered broker: only channels this node subscribed to come back to it.
+            if (!_subscribed.Contains(publication.Channel))
+            {
+                return;
+            }
+        }
+        _handler!.HandlePublication(publication);
+    }
+
+    void IBrokerHandler.OnBrokerReconnected() => _handler!.OnBrokerReconnected();
 }
