@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Herald.AspNetCore;
 
-/// <summary>Validates <see cref="HeraldOptions"/> at start; every message names the setting at fault (F-RUN-2).</summary>
+/// <summary>Validates <see cref="HeraldOptions"/> at start; every message names the setting at fault.</summary>
 public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
 {
     public ValidateOptionsResult Validate(string? name, HeraldOptions options)
@@ -101,14 +101,6 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         if (options.Heartbeat.TimeoutSeconds is <= 0 or > 3600)
         {
             errors.Add("Herald:Heartbeat:TimeoutSeconds must be greater than 0 and at most 3600.");
-        }
-        if (!Enum.IsDefined(options.Storage.Provider))
-        {
-            errors.Add("Herald:Storage:Provider must be Memory or Sqlite.");
-        }
-        if (options.Storage.Provider == StorageProvider.Sqlite && string.IsNullOrWhiteSpace(options.Storage.SqlitePath))
-        {
-            errors.Add("Herald:Storage:SqlitePath is required when Herald:Storage:Provider is Sqlite.");
         }
         var operations = options.Operations;
         Range(errors, "Herald:Operations:RetentionSeconds", operations.RetentionSeconds, 1, 30 * 86400);

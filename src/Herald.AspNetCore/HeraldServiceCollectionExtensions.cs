@@ -1,9 +1,11 @@
+using Herald.AspNetCore.Internal;
 using Herald.AspNetCore.Transports;
 using Herald.Core;
 using Herald.Core.Brokers;
 using Herald.Core.History;
 using Herald.Core.Notifications;
 using Herald.Core.Operations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -22,23 +24,34 @@ public static class HeraldServiceCollectionExtensions
     /// <summary>
     /// Adds the Herald node, its transports and HTTP API services. Options bind from the
     /// <c>Herald</c> section when <paramref name="configure"/> does not set them, and are
-    /// validated at start. The broker defaults to <see cref="MemoryBroker"/> over the registered
-    /// <see cref="IHistoryStore"/>; register another <see cref="IBroker"/> before calling this to
-    /// scale out, and another <see cref="IHistoryStore"/> for history that survives a restart.
+    /// validated at start. The broker defaults to <see cref="MemoryBroker"/> over the chosen
+    /// storage's <see cref="IHistoryStore"/>; register another <see cref="IBroker"/> before calling
+    /// this to scale out.
     /// </summary>
-    public static IServiceCollection AddHerald(this IServiceCollection services, Action<HeraldOptions>? configure = null)
+    /// <returns>
+    /// A builder to choose the storage on: <c>AddHerald().UseSqlite(path)</c> (Herald.Storage.Sqlite)
+    /// keeps history, operations and notifications across restarts. Without a choice they stay in
+    /// memory (<see cref="HeraldBuilderExtensions.UseMemory"/>), and a line in the log at start says so.
+    /// </returns>
+    public static IHeraldBuilder AddHerald(this IServiceCollection services, Action<HeraldOptions>? configure = null)
     {
-        // Unknown keys are errors: a misspelt setting must stop the server, not be ignored.
-        var builder = services.AddOptions<HeraldOptions>().BindConfiguration(HeraldOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true);
+        // Unknown keys are errors: a misspelt setting must stop the server, not be ignored. Herald:Storage
+        // belongs to the storage packages; StorageSettingsValidator holds it to the keys they read.
+        var builder = services.AddOptions<HeraldOptions>().Configure<IConfiguration>((options, configuration) =>
+            new ConfigurationSectionWithout(configuration.GetSection(HeraldOptions.SectionName), "Storage")
+                .Bind(options, binder => binder.ErrorOnUnknownConfiguration = true));
         if (configure is not null)
         {
             builder.Configure(configure);
         }
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, StorageSettingsValidator>());
+        services.AddOptions<HeraldStorageSettings>();
         services.TryAddSingleton<IBroker>(sp => new MemoryBroker(sp.GetRequiredService<IHistoryStore>()));
         services.TryAddSingleton(sp => new HeraldMetrics(sp.GetService<IMeterFactory>()));
         services.TryAddSingleton(TimeProvider.System);
+        // The memory stores, unless a storage is chosen on the returned builder (which replaces them).
         services.TryAddSingleton<IHistoryStore>(sp => new MemoryHistoryStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new Node(
             sp.GetRequiredService<IOptions<HeraldOptions>>().Value,
@@ -60,6 +73,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton<SseTransport>();
         services.TryAddSingleton<Transports.SocketIO.SocketIOTransport>();
         services.AddHostedService<HeraldLifetimeService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DefaultStorageReport>());
         services.AddProblemDetails();
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
@@ -71,6 +85,6 @@ public static class HeraldServiceCollectionExtensions
         services.AddOptions<HostOptions>()
             .Configure<IOptions<HeraldOptions>>((host, herald) =>
                 host.ShutdownTimeout = TimeSpan.FromSeconds(herald.Value.ShutdownTimeoutSeconds + 5));
-        return services;
+        return new HeraldBuilder(services);
     }
 }

@@ -3,7 +3,10 @@ using Herald.Core.Channels;
 
 namespace Herald.Core;
 
-/// <summary>All of Herald's settings, bound from the <c>Herald</c> configuration section and validated at start.</summary>
+/// <summary>
+/// All of Herald's settings, bound from the <c>Herald</c> configuration section and validated at start.
+/// Storage settings (<c>Herald:Storage</c>) are not here: each storage package binds and validates its own.
+/// </summary>
 public sealed class HeraldOptions
 {
     /// <summary>The configuration section name.</summary>
@@ -24,8 +27,6 @@ public sealed class HeraldOptions
     public LimitsOptions Limits { get; set; } = new();
 
     public HeartbeatOptions Heartbeat { get; set; } = new();
-
-    public StorageOptions Storage { get; set; } = new();
 
     public Operations.OperationsOptions Operations { get; set; } = new();
 
@@ -106,25 +107,6 @@ public sealed class HeartbeatOptions
 
     /// <summary>How long after a ping the client has to answer (or send anything) before it is closed with 3012.</summary>
     public double TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
-}
-
-/// <summary>Where Herald keeps what must survive a restart, bound from <c>Herald:Storage</c>.</summary>
-public sealed class StorageOptions
-{
-    public const string DefaultSqlitePath = "herald.db";
-
-    /// <summary><c>Memory</c> (lost on restart; the default when embedding) or <c>Sqlite</c> (the standalone server's default).</summary>
-    public StorageProvider Provider { get; set; } = StorageProvider.Memory;
-
-    /// <summary>The SQLite database file, relative to the working directory unless absolute.</summary>
-    public string SqlitePath { get; set; } = DefaultSqlitePath;
-}
-
-/// <summary>The storage implementations.</summary>
-public enum StorageProvider
-{
-    Memory,
-    Sqlite,
 }
 
 /// <summary>Socket.IO settings (F-PR-2), bound from <c>Herald:SocketIO</c>. Ping interval and timeout come from <c>Herald:Heartbeat</c>.</summary>

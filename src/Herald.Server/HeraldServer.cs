@@ -1,8 +1,5 @@
 using Herald.AspNetCore;
 using Herald.Core;
-using Herald.Core.History;
-using Herald.Core.Notifications;
-using Herald.Core.Operations;
 using Herald.Storage.Sqlite;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
@@ -10,11 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Herald.Server;
 
 /// <summary>Builds the standalone server; <c>Program</c> runs it and tests start it on a loopback port.</summary>
-public static partial class HeraldServer
+public static class HeraldServer
 {
-    [LoggerMessage(3000, LogLevel.Information, "Storage: SQLite at {Path}")]
-    private static partial void SqliteStorage(this ILogger logger, string path);
-
     /// <summary>Where the server listens when nothing else is configured.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
@@ -42,9 +36,8 @@ public static partial class HeraldServer
         // less per write (docs/benchmarks.md). Application code still runs on thread-pool threads, as socket completions
         // are dispatched there (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS stays off).
         builder.Services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
-        AddStorage(builder);
         builder.Services.AddSingleton<Herald.Core.Operations.IOperationHandler, DemoSleepHandler>();
-        builder.Services.AddHerald();
+        AddStorage(builder.Services.AddHerald(), builder.Configuration);
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
@@ -73,52 +66,35 @@ public static partial class HeraldServer
         return app;
     }
 
+    /// <summary>The key under <c>Herald:Storage</c> that chooses the storage: <c>Sqlite</c> or <c>Memory</c> (the default without it).</summary>
+    public const string StorageProviderKey = "Provider";
+
     /// <summary>
-    /// The stores <c>Herald:Storage:Provider</c> names. For SQLite, history, operations and
-    /// notifications share one database file and connection; the container creates the database
-    /// before the stores and disposes it after them (a clean close, so epochs survive the restart).
+    /// Chooses the storage <c>Herald:Storage:Provider</c> names on the same builder an embedding
+    /// application uses: <c>Sqlite</c> is <c>UseSqlite()</c>, which reads <c>Herald:Storage:SqlitePath</c>;
+    /// <c>Memory</c> (or no provider) is <c>UseMemory()</c>. The keys of every storage the server can
+    /// choose are accepted whichever is chosen, so <c>--Herald:Storage:Provider=Memory</c> works with
+    /// the shipped <c>appsettings.json</c>.
     /// </summary>
-    private static void AddStorage(WebApplicationBuilder builder)
+    private static void AddStorage(IHeraldBuilder herald, IConfiguration configuration)
     {
-        var storage = new StorageOptions();
-        builder.Configuration.GetSection($"{HeraldOptions.SectionName}:Storage").Bind(storage);
-        if (storage.Provider != StorageProvider.Sqlite)
+        herald.AcceptStorageSettings([StorageProviderKey, .. SqliteStorageOptions.SettingKeys]);
+        var provider = configuration[$"{HeraldStorageSettings.SectionName}:{StorageProviderKey}"];
+        if (string.IsNullOrEmpty(provider) || string.Equals(provider, "Memory", StringComparison.OrdinalIgnoreCase))
         {
-            return;
+            herald.UseMemory();
         }
-        var path = Path.GetFullPath(storage.SqlitePath);
-        builder.Services.AddSingleton(sp =>
+        else if (string.Equals(provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("Herald.Server").SqliteStorage(path);
-            return new SqliteDatabase(path);
-        });
-        builder.Services.AddSingleton<IHistoryStore>(sp => new SqliteHistoryStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton<IOperationStore>(sp => new SqliteOperationStore(sp.GetRequiredService<SqliteDatabase>()));
-        builder.Services.AddSingleton<INotificationStore>(sp => new SqliteNotificationStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddHostedService<UncleanShutdownReport>();
-    }
-
-    /// <summary>Says so when the last run did not close the database cleanly (its channels got new epochs).</summary>
-    private sealed class UncleanShutdownReport(SqliteDatabase database, ILogger<UncleanShutdownReport> logger) : IHostedLifecycleService
-    {
-        public Task StartedAsync(CancellationToken cancellationToken)
-        {
-            if (database.PreviousShutdownWasUnclean)
-            {
-                logger.UncleanShutdown(database.Path);
-            }
-            return Task.CompletedTask;
+            herald.UseSqlite();
         }
-
-        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        else
+        {
+            // Reported with the other settings at start; the memory defaults stand in until then.
+            herald.Services.AddOptions<HeraldOptions>().Validate(_ => false,
+                $"{HeraldStorageSettings.SectionName}:{StorageProviderKey} must be Sqlite or Memory (was '{provider}').");
+        }
     }
-
-    [LoggerMessage(3001, LogLevel.Warning, "The previous run did not close {Path} cleanly: every channel got a new epoch, so clients refetch instead of trusting positions that may have been lost")]
-    private static partial void UncleanShutdown(this ILogger logger, string path);
 
     /// <summary>Runs the server; returns the process exit code (2 for a configuration error).</summary>
     public static async Task<int> RunAsync(string[] args)

@@ -312,7 +312,7 @@ public sealed class ClientTests
     [Fact]
     public async Task OnMessageReceived_TokensRefillWithTime()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var node = await TestNode.StartAsync(o =>
         {
             o.Limits.MaxMessagesPerSecond = 2;
@@ -333,7 +333,7 @@ public sealed class ClientTests
     [Fact]
     public async Task OnMessageReceived_LongIdle_DoesNotBankMoreThanTheBurst()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var node = await TestNode.StartAsync(o =>
         {
             o.Limits.MaxMessagesPerSecond = 10;
@@ -357,8 +357,8 @@ public sealed class ClientTests
     [Fact]
     public async Task Heartbeat_WithoutConnectWithinTheHandshakeTimeout_DisconnectsWithHandshakeTimeout()
     {
-        var time = new ManualTimeProvider();
-        await using var node = await TestNode.StartAsync(time: time);
+        var time = new FakeTimeProvider();
+        await using var node = TestNode.CreateIdle(time);
         var client = node.Open();
 
         time.Advance(TimeSpan.FromSeconds(10));
@@ -375,8 +375,8 @@ public sealed class ClientTests
     [Fact]
     public async Task Heartbeat_WriteStalledPastTheWriteTimeout_DisconnectsAsSlowConsumerAndAbortsTheTransport()
     {
-        var time = new ManualTimeProvider();
-        await using var node = await TestNode.StartAsync(time: time);
+        var time = new FakeTimeProvider();
+        await using var node = TestNode.CreateIdle(time);
         var client = node.Connect();
         var aborted = 0;
         client.OnWriteStalled(() => aborted++);
@@ -397,8 +397,8 @@ public sealed class ClientTests
     [Fact]
     public async Task Heartbeat_FinishedWrites_NeverCountAgainstTheWriteTimeout()
     {
-        var time = new ManualTimeProvider();
-        await using var node = await TestNode.StartAsync(time: time);
+        var time = new FakeTimeProvider();
+        await using var node = TestNode.CreateIdle(time);
         var client = node.Connect();
         var aborted = 0;
         client.OnWriteStalled(() => aborted++);
@@ -417,8 +417,8 @@ public sealed class ClientTests
     [Fact]
     public async Task Heartbeat_WriteStalledAfterADisconnect_StillAbortsTheTransport()
     {
-        var time = new ManualTimeProvider();
-        await using var node = await TestNode.StartAsync(time: time);
+        var time = new FakeTimeProvider();
+        await using var node = TestNode.CreateIdle(time);
         var client = node.Connect();
         var aborted = 0;
         client.OnWriteStalled(() => aborted++);
@@ -462,8 +462,8 @@ public sealed class ClientTests
     [Fact]
     public async Task Heartbeat_AuthenticatedClient_IsNotSubjectToTheHandshakeTimeout()
     {
-        var time = new ManualTimeProvider();
-        await using var node = await TestNode.StartAsync(time: time);
+        var time = new FakeTimeProvider();
+        await using var node = TestNode.CreateIdle(time);
         var client = node.Connect();
 
         time.Advance(TimeSpan.FromMinutes(5));
@@ -475,8 +475,8 @@ public sealed class ClientTests
     [Fact]
     public async Task Heartbeat_AfterTheInterval_SendsThePingFrame_ThenNoPongDisconnects()
     {
-        var time = new ManualTimeProvider();
-        await using var node = await TestNode.StartAsync(time: time);
+        var time = new FakeTimeProvider();
+        await using var node = TestNode.CreateIdle(time);
         var client = node.CreateClient("test", CountingEncoder.Instance, PingFrame);
         client.Authenticate(new HeraldPrincipal("u_1", "acme")).ShouldBeNull();
 
@@ -501,8 +501,8 @@ public sealed class ClientTests
     [Fact]
     public async Task Heartbeat_ActivityAfterThePing_KeepsTheConnectionAndPingsAgain()
     {
-        var time = new ManualTimeProvider();
-        await using var node = await TestNode.StartAsync(time: time);
+        var time = new FakeTimeProvider();
+        await using var node = TestNode.CreateIdle(time);
         var client = node.CreateClient("test", CountingEncoder.Instance, PingFrame);
         client.Authenticate(new HeraldPrincipal("u_1", "acme")).ShouldBeNull();
 
@@ -526,8 +526,8 @@ public sealed class ClientTests
     [Fact]
     public async Task Heartbeat_WithoutPingFrame_NeverPingsNorTimesOut()
     {
-        var time = new ManualTimeProvider();
-        await using var node = await TestNode.StartAsync(time: time);
+        var time = new FakeTimeProvider();
+        await using var node = TestNode.CreateIdle(time);
         var client = node.Connect();
 
         for (var i = 0; i < 10; i++)
@@ -543,14 +543,14 @@ public sealed class ClientTests
     [Fact]
     public async Task HeartbeatLoop_DisconnectsAConnectionThatNeverAuthenticates()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var node = await TestNode.StartAsync(o => o.Limits.HandshakeTimeoutSeconds = 1, time);
         var silent = node.Open();
         var authenticated = node.Connect();
 
         time.Advance(TimeSpan.FromSeconds(2));
 
-        // The loop ticks on a real timer (at least every second); wait for it without assuming how soon.
+        // The loop's timer runs on the fake clock: the advance fired it; its tick may finish on another thread.
         var deadline = DateTime.UtcNow + TestNode.Timeout;
         while (silent.DisconnectCode is null && DateTime.UtcNow < deadline)
         {

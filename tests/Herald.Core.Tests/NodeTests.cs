@@ -76,7 +76,7 @@ public sealed class NodeTests
     [Fact]
     public async Task PublishAsync_ReturnsThePublicationWithEveryField()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var node = await TestNode.StartAsync(time: time);
         var tags = new Dictionary<string, string> { ["status"] = "running" };
 

@@ -19,12 +19,10 @@ public sealed partial class OperationService
     private async Task RunHandlerAsync(IOperationHandler handler, Operation operation, CancellationTokenSource cancel)
     {
         var actor = OperationActor.ForApiKey("in-process");
-        var gate = _resourceLocks.GetOrAdd(operation.OrgId + "\n" + operation.Resource, static _ => new SemaphoreSlim(1, 1));
-        var entered = false;
+        ResourceGates.Lease gate = default;
         try
         {
-            await gate.WaitAsync(cancel.Token).ConfigureAwait(false);
-            entered = true;
+            gate = await _resourceGates.EnterAsync(operation.OrgId + "\n" + operation.Resource, cancel.Token).ConfigureAwait(false);
             var (started, error) = await UpdateAsync(operation.Id, new OperationUpdate(OperationStatus.Running, null, null, null, default), actor).ConfigureAwait(false);
             if (error is not null)
             {
@@ -48,10 +46,7 @@ public sealed partial class OperationService
         }
         finally
         {
-            if (entered)
-            {
-                gate.Release();
-            }
+            gate.Dispose();
             _running.TryRemove(operation.Id, out _);
             _tasks.TryRemove(operation.Id, out _);
             cancel.Dispose();

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Herald.Core.Operations;
 
 /// <summary>
-/// Long-running operations (F-OP-1…6): creation with duplicate prevention and idempotency, the
+/// Long-running operations: creation with duplicate prevention and idempotency, the
 /// status machine, cancel and retry, publication of every change on the operation's channel and
 /// its resource's channel (with the operation id as key, so a new subscriber gets the current
 /// state at once), retention, stale time-outs, and in-process handlers. Thread-safe.
@@ -20,7 +20,7 @@ public sealed partial class OperationService : IAsyncDisposable
     private readonly OperationsOptions _options;
     private readonly Dictionary<string, IOperationHandler> _handlers;
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _resourceLocks = new(StringComparer.Ordinal);
+    private readonly ResourceGates _resourceGates = new();
     private readonly ConcurrentDictionary<string, Task> _tasks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task _maintenance = Task.CompletedTask;
@@ -34,6 +34,9 @@ public sealed partial class OperationService : IAsyncDisposable
     }
 
     private TimeProvider Time => _node.Time;
+
+    /// <summary>How many resources have an in-process handler running or waiting now.</summary>
+    internal int ResourceGateCount => _resourceGates.Count;
 
     /// <summary>The types that have an in-process handler.</summary>
     public IReadOnlyCollection<string> HandledTypes => _handlers.Keys;

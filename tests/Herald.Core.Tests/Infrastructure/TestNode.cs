@@ -16,10 +16,18 @@ internal static class TestNode
     {
         var options = new HeraldOptions { NodeName = "unit" };
         configure?.Invoke(options);
-        var node = new Node(options, broker ?? new MemoryBroker(), time: time ?? new ManualTimeProvider());
+        var node = new Node(options, broker ?? new MemoryBroker(), time: time ?? new FakeTimeProvider());
         await node.StartAsync(CancellationToken.None).WaitAsync(Timeout);
         return node;
     }
+
+    /// <summary>
+    /// A node that is not started, so its heartbeat loop never runs: for tests that call
+    /// <see cref="Client.Heartbeat"/> themselves. On a <see cref="FakeTimeProvider"/>, advancing the
+    /// clock fires the loop's timer too, and the loop would check the clients alongside the test.
+    /// </summary>
+    public static Node CreateIdle(FakeTimeProvider time) =>
+        new(new HeraldOptions { NodeName = "unit" }, new MemoryBroker(), time: time);
 
     /// <summary>A new connection, not authenticated, whose transport runs its own heartbeat (no ping frame).</summary>
     public static Client Open(this Node node) => node.CreateClient("test", CountingEncoder.Instance, ReadOnlyMemory<byte>.Empty);

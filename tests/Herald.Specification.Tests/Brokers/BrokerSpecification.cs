@@ -1,4 +1,3 @@
-using Herald.Core.Requests;
 using System.Text;
 using System.Text.Json;
 using Herald.Core;
@@ -6,6 +5,7 @@ using Herald.Core.Auth;
 using Herald.Core.Brokers;
 using Herald.Core.Channels;
 using Herald.Core.History;
+using Herald.Core.Requests;
 using Herald.Specification.Tests.Infrastructure;
 
 namespace Herald.Specification.Tests.Brokers;
@@ -61,7 +61,7 @@ public abstract class BrokerSpecification : IAsyncLifetime
         options.Limits.MaxSendQueueMessages = 100_000;
         options.Limits.MaxSendQueueBytes = 64 * 1024 * 1024;
         var broker = CreateBroker();
-        var node = new Node(options, broker, time: new ManualTimeProvider());
+        var node = new Node(options, broker, time: new FakeTimeProvider());
         _owned.Add(node);
         await node.StartAsync(CancellationToken.None).Bounded();
         return (node, broker);

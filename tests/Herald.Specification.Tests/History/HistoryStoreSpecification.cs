@@ -16,7 +16,7 @@ public abstract class HistoryStoreSpecification : IAsyncLifetime
 
     private IHistoryStore? _store;
 
-    protected ManualTimeProvider Time { get; } = new();
+    protected FakeTimeProvider Time { get; } = new();
 
     protected IHistoryStore Store => _store ?? throw new InvalidOperationException("the store is not initialized");
 

@@ -15,7 +15,7 @@ public abstract class NotificationStoreSpecification : IAsyncLifetime
     private INotificationStore? _store;
     private int _sequence;
 
-    protected ManualTimeProvider Time { get; } = new();
+    protected FakeTimeProvider Time { get; } = new();
 
     protected INotificationStore Store => _store ?? throw new InvalidOperationException("the store is not initialized");
 

@@ -13,7 +13,7 @@ public abstract class OperationStoreSpecification : IAsyncLifetime
     private IOperationStore? _store;
     private int _sequence;
 
-    protected ManualTimeProvider Time { get; } = new();
+    protected FakeTimeProvider Time { get; } = new();
 
     protected IOperationStore Store => _store ?? throw new InvalidOperationException("the store is not initialized");
 

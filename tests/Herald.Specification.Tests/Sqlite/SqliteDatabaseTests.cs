@@ -12,7 +12,7 @@ namespace Herald.Specification.Tests.Sqlite;
 public sealed class SqliteDatabaseTests : IAsyncLifetime
 {
     private readonly TemporaryDirectory _directory = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private SqliteDatabase _database = null!;
     private SqliteHistoryStore _history = null!;
     private SqliteOperationStore _operations = null!;
