@@ -9,7 +9,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Diagnostics.Metrics;
 
 namespace Herald.AspNetCore;
 
@@ -37,7 +36,7 @@ public static class HeraldServiceCollectionExtensions
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, HeraldOptionsValidator>());
         services.TryAddSingleton<IBroker, MemoryBroker>();
-        services.TryAddSingleton(sp => new HeraldMetrics(sp.GetService<IMeterFactory>()));
+        Http.MetricsEndpoint.AddServices(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHistoryStore>(sp => new MemoryHistoryStore(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new Node(

@@ -46,7 +46,7 @@ public sealed partial class Node
         {
             return;
         }
-        long sent = 0;
+        Span<long> sent = stackalloc long[HeraldMetrics.TransportCount];
         var tags = prepared.Publication.Tags;
         foreach (var subscription in subscribers.Items)
         {
@@ -57,7 +57,7 @@ public sealed partial class Node
             }
             if (subscription.Client.Send(new OutboundFrame(prepared.GetFrame(subscription.Encoder), prepared)))
             {
-                sent++;
+                sent[subscription.Client.TransportIndex]++;
             }
         }
         Metrics.MessagesSent(sent);
@@ -71,7 +71,7 @@ public sealed partial class Node
             return;
         }
         Span<byte[]?> shared = new byte[]?[PublicationEncoder.MaxEncoders];
-        long sent = 0;
+        Span<long> sent = stackalloc long[HeraldMetrics.TransportCount];
         foreach (var subscription in subscribers.Items)
         {
             var client = subscription.Client;
@@ -90,7 +90,7 @@ public sealed partial class Node
                 : encoder.EncodeBatch(channel, items);
             if (client.Send(new OutboundFrame(frame, items)))
             {
-                sent += items.Length;
+                sent[client.TransportIndex] += items.Length;
             }
         }
         Metrics.MessagesSent(sent);
