@@ -24,7 +24,7 @@ public static class HeraldEndpointRouteBuilderExtensions
 
         endpoints.MapGet("/health", ServerEndpoints.Health).WithTags("Server").WithSummary("Liveness: the process is up.");
         endpoints.MapGet("/ready", ServerEndpoints.ReadyAsync).WithTags("Server").WithSummary("Readiness: storage and broker reachable.");
-        endpoints.MapGet("/metrics", ServerEndpoints.Metrics).WithTags("Server").WithSummary("Prometheus text format.");
+        MetricsEndpoint.Map(endpoints);
 
         var api = endpoints.MapGroup("/api").RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).WithTags("API");
         api.MapPost("/publish", PublishEndpoints.PublishAsync)

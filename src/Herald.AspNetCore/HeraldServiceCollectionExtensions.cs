@@ -11,7 +11,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using System.Diagnostics.Metrics;
 
 namespace Herald.AspNetCore;
 
@@ -49,7 +48,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldOptions>, StorageSettingsValidator>());
         services.AddOptions<HeraldStorageSettings>();
         services.TryAddSingleton<IBroker>(sp => new MemoryBroker(sp.GetRequiredService<IHistoryStore>()));
-        services.TryAddSingleton(sp => new HeraldMetrics(sp.GetService<IMeterFactory>()));
+        Http.MetricsEndpoint.AddServices(services);
         services.TryAddSingleton(TimeProvider.System);
         // The memory stores, unless a storage is chosen on the returned builder (which replaces them).
         services.TryAddSingleton<IHistoryStore>(sp => new MemoryHistoryStore(sp.GetRequiredService<TimeProvider>()));

@@ -31,6 +31,7 @@ public sealed partial class Client
     {
         _node = node;
         Transport = transport;
+        TransportIndex = HeraldMetrics.TransportIndex(transport);
         Encoder = encoder;
         PingFrame = pingFrame;
         ExpectsPong = expectsPong;
@@ -49,6 +50,9 @@ public sealed partial class Client
 
     /// <summary>The transport's name, for stats (<c>websocket</c>, <c>socketio</c>, <c>sse</c>).</summary>
     public string Transport { get; }
+
+    /// <summary>The slot of <see cref="Transport"/> in the counts kept per transport (<see cref="HeraldMetrics.TransportIndex"/>).</summary>
+    internal int TransportIndex { get; }
 
     /// <summary>The encoder whose frames this connection receives.</summary>
     public PublicationEncoder Encoder { get; }
@@ -172,7 +176,7 @@ public sealed partial class Client
     {
         var now = _node.Time.GetTimestamp();
         Volatile.Write(ref _lastActivity, now);
-        _node.Metrics.MessageIn();
+        _node.Metrics.MessageIn(TransportIndex);
         if (_rate.TryTake(now))
         {
             return true;
@@ -209,7 +213,7 @@ public sealed partial class Client
         }
         if (!IsClosed && _disconnectCode == 0)
         {
-            _node.Metrics.DroppedMessage();
+            _node.Metrics.DroppedMessage(TransportIndex);
             Disconnect(Core.DisconnectCode.SlowConsumer);
         }
         return false;
@@ -226,9 +230,10 @@ public sealed partial class Client
         {
             return;
         }
+        _node.Metrics.Disconnected(TransportIndex, code);
         if (code == Core.DisconnectCode.SlowConsumer)
         {
-            _node.Metrics.SlowConsumer();
+            _node.Metrics.SlowConsumer(TransportIndex);
             Outbox.Complete();
             Outbox.Clear();
         }
@@ -254,6 +259,7 @@ public sealed partial class Client
         Outbox.Complete();
         _node.Detach(this);
         _node.Connections.Remove(this);
+        _node.Metrics.ConnectionClosed(TransportIndex);
         Complete(ref _closedSource, ref _closedDone);
     }
 

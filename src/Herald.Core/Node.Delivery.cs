@@ -48,11 +48,11 @@ public sealed partial class Node
         {
             return;
         }
-        long sent = 0;
+        Span<long> sent = stackalloc long[HeraldMetrics.TransportCount];
         var tags = prepared.Publication.Tags;
         foreach (var subscription in subscribers.Items)
         {
-            if (subscription.Recovering is { } recovery && recovery.Offer(prepared, ref sent))
+            if (subscription.Recovering is { } recovery && recovery.Offer(prepared, ref sent[subscription.Client.TransportIndex]))
             {
                 continue;
             }
@@ -63,7 +63,7 @@ public sealed partial class Node
             }
             if (subscription.Client.Send(new OutboundFrame(prepared.GetFrame(subscription.Encoder, subscription.EncoderSlot)) { Publication = prepared.Publication }))
             {
-                sent++;
+                sent[subscription.Client.TransportIndex]++;
             }
         }
         Metrics.MessagesSent(sent);
@@ -77,10 +77,10 @@ public sealed partial class Node
             return;
         }
         var shared = new byte[]?[Encoders.Count];
-        long sent = 0;
+        Span<long> sent = stackalloc long[HeraldMetrics.TransportCount];
         foreach (var subscription in subscribers.Items)
         {
-            if (subscription.Recovering is { } recovery && recovery.Offer(batch, ref sent))
+            if (subscription.Recovering is { } recovery && recovery.Offer(batch, ref sent[subscription.Client.TransportIndex]))
             {
                 continue;
             }
@@ -93,7 +93,7 @@ public sealed partial class Node
                     continue;
                 }
             }
-            sent += SendBatch(subscription, channel, items, items == batch ? shared : null);
+            sent[subscription.Client.TransportIndex] += SendBatch(subscription, channel, items, items == batch ? shared : null);
         }
         Metrics.MessagesSent(sent);
     }

@@ -47,7 +47,7 @@ public sealed partial class Node
             RemoveSubscription(subscription);
             throw;
         }
-        Metrics.MessagesSent(recovery.Complete(onSubscribed, result));
+        Metrics.MessagesSent(subscription.Client.TransportIndex, recovery.Complete(onSubscribed, result));
         // After the answer: the subscriber's own join comes as its first event.
         JoinPresence(subscription, options);
     }

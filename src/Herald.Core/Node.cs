@@ -43,6 +43,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         _broker = broker;
         History = history;
         Metrics = metrics ?? new HeraldMetrics();
+        Metrics.Bind(this);
         Logger = (ILogger?)logger ?? NullLogger.Instance;
         Time = time ?? TimeProvider.System;
         Namespaces = new NamespaceRegistry(options.Namespaces);
@@ -111,7 +112,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     {
         var client = new Client(this, transport, encoder, pingFrame, expectsPong);
         Connections.Add(client);
-        Metrics.ConnectionAccepted();
+        Metrics.ConnectionAccepted(client.TransportIndex);
         Logger.Connected(client.Id, transport);
         return client;
     }

@@ -155,8 +155,8 @@ public sealed class HttpApiTests : IAsyncLifetime
         (await _server.Http.GetFromJsonAsync<JsonElement>("/health")).Str("status").ShouldBe("healthy");
         (await _server.Http.GetFromJsonAsync<JsonElement>("/ready")).Str("status").ShouldBe("ready");
         var metrics = await _server.Http.GetStringAsync("/metrics");
-        metrics.ShouldContain("# TYPE herald_connections gauge");
-        metrics.ShouldContain("herald_publications_total ");
+        metrics.ShouldContain("# TYPE herald_connections_active gauge");
+        metrics.ShouldContain("herald_publications_total");
         var openApi = await _server.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var paths = openApi.GetProperty("paths");
         foreach (var path in new[] { "/api/publish", "/api/broadcast", "/api/channels", "/api/stats", "/health", "/ready" })

@@ -239,9 +239,10 @@ public sealed class ServerUnderTest : IAsyncDisposable
                 var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var line in text.Split('\n'))
                 {
-                    if (line.StartsWith("herald_gc_heap_bytes ", StringComparison.Ordinal))
+                    // herald_gc_heap_bytes{otel_scope_name="Herald"} 123 (labels optional).
+                    if (line.StartsWith("herald_gc_heap_bytes", StringComparison.Ordinal) && line.Length > 20 && line[20] is ' ' or '{')
                     {
-                        return (long)double.Parse(line.AsSpan(21).Trim(), CultureInfo.InvariantCulture);
+                        return (long)double.Parse(line.AsSpan(line.LastIndexOf(' ') + 1).Trim(), CultureInfo.InvariantCulture);
                     }
                 }
                 return null;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Herald.Core.Auth;
@@ -8,11 +6,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Herald.AspNetCore.Http;
 
-/// <summary>Health, readiness, stats, channels, Prometheus metrics and forced disconnects (F-API-1, F-API-2).</summary>
+/// <summary>Health, readiness, stats, channels and forced disconnects; <c>/metrics</c> is <see cref="MetricsEndpoint"/>.</summary>
 internal static class ServerEndpoints
 {
-    private static readonly DateTimeOffset Started = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
-
     public sealed record StatsResponse(
         string Node, long Connections, long Users, long Channels, long Subscriptions,
         long MessagesIn, long MessagesOut, long Publications, long Dropped, long SlowConsumers, double UptimeSeconds);
@@ -54,18 +50,23 @@ internal static class ServerEndpoints
         }
     }
 
-    public static StatsResponse Stats(Node node) => new(
-        node.Options.NodeName,
-        node.Connections.Count,
-        node.Connections.UserCount,
-        node.ChannelCount,
-        node.SubscriptionCount,
-        node.Metrics.MessagesIn,
-        node.Metrics.MessagesOut,
-        node.Metrics.Publications,
-        node.Metrics.Dropped,
-        node.Metrics.SlowConsumers,
-        Math.Round((DateTimeOffset.UtcNow - Started).TotalSeconds, 1));
+    /// <summary>The same counters as the instruments on <c>/metrics</c>, summed over transports.</summary>
+    public static StatsResponse Stats(Node node)
+    {
+        var m = node.Metrics;
+        return new(
+            node.Options.NodeName,
+            m.ConnectionsActive,
+            m.Users,
+            m.Channels,
+            m.Subscriptions,
+            m.MessagesIn,
+            m.MessagesOut,
+            m.Publications,
+            m.Dropped,
+            m.SlowConsumers,
+            m.UptimeSeconds);
+    }
 
     public static ChannelsResponse Channels(Node node, string? prefix) => new(node.ChannelsSnapshot()
         .Where(c => prefix is null || c.Key.StartsWith(prefix, StringComparison.Ordinal))
@@ -80,33 +81,4 @@ internal static class ServerEndpoints
         logger.UserDisconnected(key.Name, id, count);
         return TypedResults.Ok(new DisconnectResponse(id, count));
     }
-
-    /// <summary>Prometheus text exposition format 0.0.4, from the same counters as <c>/api/stats</c>.</summary>
-    public static IResult Metrics(Node node)
-    {
-        var m = node.Metrics;
-        var text = new StringBuilder(2048);
-        Gauge(text, "herald_connections", "Open connections.", node.Connections.Count);
-        Gauge(text, "herald_users", "Distinct users with open connections.", node.Connections.UserCount);
-        Gauge(text, "herald_channels", "Channels with local subscribers.", node.ChannelCount);
-        Gauge(text, "herald_subscriptions", "Subscriptions on this node.", node.SubscriptionCount);
-        Counter(text, "herald_connections_accepted_total", "Connections accepted.", m.ConnectionsAccepted);
-        Counter(text, "herald_messages_received_total", "Frames received from clients.", m.MessagesIn);
-        Counter(text, "herald_messages_sent_total", "Publication frames queued to clients.", m.MessagesOut);
-        Counter(text, "herald_publications_total", "Publications accepted.", m.Publications);
-        Counter(text, "herald_messages_dropped_total", "Frames dropped because a send queue was full.", m.Dropped);
-        Counter(text, "herald_slow_consumers_total", "Connections closed as slow consumers.", m.SlowConsumers);
-        Gauge(text, "herald_process_memory_bytes", "Working set of the process.", Environment.WorkingSet);
-        Gauge(text, "herald_gc_heap_bytes", "Bytes on the managed heap.", GC.GetTotalMemory(false));
-        return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
-    }
-
-    private static void Gauge(StringBuilder text, string name, string help, long value) => Write(text, name, help, "gauge", value);
-
-    private static void Counter(StringBuilder text, string name, string help, long value) => Write(text, name, help, "counter", value);
-
-    private static void Write(StringBuilder text, string name, string help, string type, long value) =>
-        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
-            .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n')
-            .Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
 }
