@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Herald.AspNetCore.Http.Contracts;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Herald.Core.Auth;
@@ -8,22 +9,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Herald.AspNetCore.Http;
 
-/// <summary>Health, readiness, stats, channels, Prometheus metrics and forced disconnects (F-API-1, F-API-2).</summary>
+/// <summary>Health, readiness, stats, channels, Prometheus metrics and forced disconnects.</summary>
 internal static class ServerEndpoints
 {
     private static readonly DateTimeOffset Started = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
 
-    public sealed record StatsResponse(
-        string Node, long Connections, long Users, long Channels, long Subscriptions,
-        long MessagesIn, long MessagesOut, long Publications, long Dropped, long SlowConsumers, double UptimeSeconds);
-
-    public sealed record ChannelInfo(string Channel, int Subscribers);
-
-    public sealed record ChannelsResponse(IReadOnlyList<ChannelInfo> Channels);
-
-    public sealed record DisconnectResponse(string User, int Disconnected);
-
-    public static IResult Health() => TypedResults.Ok(new { status = "healthy" });
+    public static IResult Health() => HttpJson.Write(new HealthResponse("healthy"), HttpJson.Context.HealthResponse);
 
     public static async Task<IResult> ReadyAsync(Node node, CancellationToken cancellationToken)
     {
@@ -39,7 +30,7 @@ internal static class ServerEndpoints
         {
             return HttpProblems.Result(StatusCodes.Status503ServiceUnavailable, "the history store is not reachable");
         }
-        return TypedResults.Ok(new { status = "ready", broker = "ok", storage = "ok" });
+        return HttpJson.Write(new ReadyResponse("ready", "ok", "ok"), HttpJson.Context.ReadyResponse);
     }
 
     private static async Task<bool> Healthy(Func<ValueTask<bool>> check)
@@ -54,7 +45,7 @@ internal static class ServerEndpoints
         }
     }
 
-    public static StatsResponse Stats(Node node) => new(
+    public static IResult Stats(Node node) => HttpJson.Write(new StatsResponse(
         node.Options.NodeName,
         node.Connections.Count,
         node.Connections.UserCount,
@@ -65,20 +56,20 @@ internal static class ServerEndpoints
         node.Metrics.Publications,
         node.Metrics.Dropped,
         node.Metrics.SlowConsumers,
-        Math.Round((DateTimeOffset.UtcNow - Started).TotalSeconds, 1));
+        Math.Round((DateTimeOffset.UtcNow - Started).TotalSeconds, 1)), HttpJson.Context.StatsResponse);
 
-    public static ChannelsResponse Channels(Node node, string? prefix) => new(node.ChannelsSnapshot()
+    public static IResult Channels(Node node, string? prefix) => HttpJson.Write(new ChannelsResponse(node.ChannelsSnapshot()
         .Where(c => prefix is null || c.Key.StartsWith(prefix, StringComparison.Ordinal))
         .OrderBy(c => c.Key, StringComparer.Ordinal)
         .Select(c => new ChannelInfo(c.Key, c.Value))
-        .ToArray());
+        .ToArray()), HttpJson.Context.ChannelsResponse);
 
     public static IResult DisconnectUser(HttpContext context, Node node, string id, ILogger<Node> logger)
     {
         var count = node.DisconnectUser(id, DisconnectCode.ForceDisconnect);
         var key = (ApiKey)context.Items[typeof(ApiKey)]!;
         logger.UserDisconnected(key.Name, id, count);
-        return TypedResults.Ok(new DisconnectResponse(id, count));
+        return HttpJson.Write(new DisconnectResponse(id, count), HttpJson.Context.DisconnectResponse);
     }
 
     /// <summary>Prometheus text exposition format 0.0.4, from the same counters as <c>/api/stats</c>.</summary>
