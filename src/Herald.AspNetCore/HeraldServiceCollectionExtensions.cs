@@ -74,6 +74,8 @@ public static class HeraldServiceCollectionExtensions
         services.AddHostedService<HeraldLifetimeService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DefaultStorageReport>());
         services.AddProblemDetails();
+        // Herald writes its answers with its own options; the host's chain gets the metadata too, for OpenAPI and trimmed hosts.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, Http.Contracts.HeraldHttpJsonContext.Default));
         services.AddCors();
         services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>()
             .Configure<OriginPolicy>((cors, origins) => cors.AddPolicy(CorsPolicy, policy => policy

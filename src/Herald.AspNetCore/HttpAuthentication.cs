@@ -7,7 +7,7 @@ namespace Herald.AspNetCore;
 /// <summary>Reads credentials from HTTP requests: user tokens and API keys.</summary>
 public static class HttpAuthentication
 {
-    /// <summary>The API key header (F-AU-2).</summary>
+    /// <summary>The API key header.</summary>
     public const string ApiKeyHeader = "X-API-Key";
 
     /// <summary>The token of an <c>Authorization: Bearer</c> header, or null.</summary>
@@ -25,23 +25,41 @@ public static class HttpAuthentication
         async invocation =>
         {
             var context = invocation.HttpContext;
-            var node = context.RequestServices.GetNodeService();
-            var presented = context.Request.Headers[ApiKeyHeader].ToString();
-            if (string.IsNullOrEmpty(presented))
+            if (CheckApiKey(context, context.RequestServices.GetNodeService(), scope, out var key) is { } problem)
             {
-                return HttpProblems.Result(StatusCodes.Status401Unauthorized, $"an API key is required in the {ApiKeyHeader} header");
-            }
-            if (node.ApiKeys.Find(presented) is not { } key)
-            {
-                return HttpProblems.Result(StatusCodes.Status401Unauthorized, "the API key is not valid");
-            }
-            if (!key.Scopes.Allows(scope))
-            {
-                return HttpProblems.Result(StatusCodes.Status403Forbidden, $"the API key '{key.Name}' lacks the '{scope.ToString().ToLowerInvariant()}' scope");
+                return problem;
             }
             context.Items[typeof(ApiKey)] = key;
             return await next(invocation).ConfigureAwait(false);
         };
+
+    /// <summary>
+    /// The one API key check of the HTTP API: the key in <see cref="ApiKeyHeader"/>, or the problem
+    /// to answer: 401 when none is sent or it is unknown, 403 when it lacks <paramref name="scope"/>
+    /// (<see cref="ApiKeyScope.None"/> accepts any valid key).
+    /// </summary>
+    internal static IResult? CheckApiKey(HttpContext context, Node node, ApiKeyScope scope, out ApiKey? key)
+    {
+        key = null;
+        var presented = context.Request.Headers[ApiKeyHeader].ToString();
+        if (presented.Length == 0)
+        {
+            return HttpProblems.Result(StatusCodes.Status401Unauthorized, $"an API key is required in the {ApiKeyHeader} header");
+        }
+        if (node.ApiKeys.Find(presented) is not { } found)
+        {
+            return HttpProblems.Result(StatusCodes.Status401Unauthorized, "the API key is not valid");
+        }
+        if (!found.Scopes.Allows(scope))
+        {
+            return HttpProblems.Result(StatusCodes.Status403Forbidden, $"the API key '{found.Name}' lacks the '{scope.ToString().ToLowerInvariant()}' scope");
+        }
+        key = found;
+        return null;
+    }
+
+    /// <summary>True when the request carries an <see cref="ApiKeyHeader"/> header (with any value but empty).</summary>
+    internal static bool HasApiKey(HttpContext context) => context.Request.Headers[ApiKeyHeader].ToString().Length > 0;
 
     internal static Node GetNodeService(this IServiceProvider services) =>
         (Node)services.GetService(typeof(Node))!;

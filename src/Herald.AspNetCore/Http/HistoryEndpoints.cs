@@ -1,14 +1,14 @@
 using System.Globalization;
+using Herald.AspNetCore.Http.Contracts;
 using Herald.Core;
 using Herald.Core.Auth;
 using Herald.Core.History;
-using Herald.Protocol;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;
 
 /// <summary>
-/// <c>GET /api/history?channel=…&amp;since=…&amp;epoch=…&amp;limit=…</c> (F-PR-4): what a channel
+/// <c>GET /api/history?channel=…&amp;since=…&amp;epoch=…&amp;limit=…</c>: what a channel
 /// published, for clients without a streaming transport (a user's JWT, scoped like a subscription)
 /// and for backends (any valid API key). The body is the native <c>history</c> answer.
 /// </summary>
@@ -49,34 +49,22 @@ internal static class HistoryEndpoints
         var (page, error) = await node.ReadHistoryAsync(channel, position, since, limit, context.RequestAborted).ConfigureAwait(false);
         return error is { } e
             ? HttpProblems.From(e)
-            : TypedResults.Bytes(NativeCodec.History(null, channel, page!), "application/json");
+            : HttpJson.Write(HistoryResponse.From(channel, page!), HttpJson.Context.HistoryResponse);
     }
 
     /// <summary>An API key (any scope) may read any channel; a user token only what it could subscribe to.</summary>
     private static async Task<IResult?> AuthorizeAsync(HttpContext context, Node node, string channel)
     {
-        var key = context.Request.Headers[HttpAuthentication.ApiKeyHeader].ToString();
-        if (key.Length > 0)
+        var (actor, problem) = await HttpActor.ResolveAsync(context, node, ApiKeyScope.None, allowUsers: true).ConfigureAwait(false);
+        if (problem is not null || actor!.User is not { } user)
         {
-            return node.ApiKeys.Find(key) is null
-                ? HttpProblems.Result(StatusCodes.Status401Unauthorized, "the API key is not valid")
-                : null;
-        }
-        var token = HttpAuthentication.GetBearerToken(context);
-        if (string.IsNullOrEmpty(token))
-        {
-            return HttpProblems.Result(StatusCodes.Status401Unauthorized, $"a user token (Authorization: Bearer) or an API key ({HttpAuthentication.ApiKeyHeader}) is required");
-        }
-        var result = await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
-        if (!result.IsValid)
-        {
-            return HttpProblems.Result(StatusCodes.Status401Unauthorized, result.Message, result.Error);
+            return problem;
         }
         if (node.Namespaces.Resolve(channel, node.Options.Limits.MaxChannelNameLength, out var name, out var options) is { } error)
         {
             return HttpProblems.From(error);
         }
-        return ChannelAuthorizer.CanRead(result.Principal!, name, options)
+        return ChannelAuthorizer.CanRead(user, name, options)
             ? null
             : HttpProblems.From(new HeraldError(HeraldErrorCode.PermissionDenied, $"permission denied for channel '{channel}'"));
     }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization.Metadata;
+using Herald.AspNetCore.Http.Contracts;
 using Herald.Core;
 using Herald.Core.Auth;
 using Herald.Core.Operations;
@@ -14,22 +16,11 @@ internal static class HttpActor
     /// </summary>
     public static async Task<(OperationActor? Actor, IResult? Problem)> ResolveAsync(HttpContext context, Node node, ApiKeyScope scope, bool allowUsers)
     {
-        var presented = context.Request.Headers[HttpAuthentication.ApiKeyHeader].ToString();
-        if (presented.Length > 0)
+        if (!allowUsers || HttpAuthentication.HasApiKey(context))
         {
-            if (node.ApiKeys.Find(presented) is not { } key)
-            {
-                return (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, "the API key is not valid"));
-            }
-            if (!key.Scopes.Allows(scope))
-            {
-                return (null, HttpProblems.Result(StatusCodes.Status403Forbidden, $"the API key '{key.Name}' lacks the '{scope.ToString().ToLowerInvariant()}' scope"));
-            }
-            return (OperationActor.ForApiKey(key.Name), null);
-        }
-        if (!allowUsers)
-        {
-            return (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, $"an API key is required in the {HttpAuthentication.ApiKeyHeader} header"));
+            return HttpAuthentication.CheckApiKey(context, node, scope, out var key) is { } problem
+                ? (null, problem)
+                : (OperationActor.ForApiKey(key!.Name), null);
         }
         var token = HttpAuthentication.GetBearerToken(context);
         if (string.IsNullOrEmpty(token))
@@ -42,16 +33,18 @@ internal static class HttpActor
             : (null, HttpProblems.Result(StatusCodes.Status401Unauthorized, result.Message, result.Error));
     }
 
-    /// <summary>Resolves the caller as <see cref="ResolveAsync"/> does, then reads the JSON body within the publish size limit.</summary>
-    public static async Task<(OperationActor? Actor, System.Text.Json.JsonDocument? Body, IResult? Problem)> ReadJsonAsync(HttpContext context, Node node, ApiKeyScope scope, bool allowUsers)
+    /// <summary>Resolves the caller as <see cref="ResolveAsync"/> does, then reads the JSON body within the publish size limit: credentials are checked before the body.</summary>
+    public static async Task<(OperationActor? Actor, JsonRequest<T> Body, IResult? Problem)> ReadJsonAsync<T>(
+        HttpContext context, Node node, ApiKeyScope scope, bool allowUsers, JsonTypeInfo<T> typeInfo)
+        where T : class, IRequestBody<T>
     {
         var (actor, problem) = await ResolveAsync(context, node, scope, allowUsers).ConfigureAwait(false);
         if (problem is not null)
         {
-            return (null, null, problem);
+            return (null, default, problem);
         }
-        var (document, bodyProblem) = await JsonBody.ReadAsync(context, node.Options.Limits.MaxPublishBytes).ConfigureAwait(false);
-        return (actor, document, bodyProblem);
+        var (body, bodyProblem) = await JsonBody.ReadAsync(context, node.Options.Limits.MaxPublishBytes, typeInfo).ConfigureAwait(false);
+        return (actor, body, bodyProblem);
     }
 
     /// <summary>A user token only (the inbox belongs to the token's user).</summary>

@@ -1,11 +1,11 @@
-using System.Text.Json;
+using Herald.AspNetCore.Http.Contracts;
 using Herald.Core;
 using Herald.Core.Auth;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;
 
-/// <summary><c>GET /api/presence?channel=…</c> (F-PRS-1): who is in a channel; a user's token sees only channels it may read, an API key any.</summary>
+/// <summary><c>GET /api/presence?channel=…</c>: who is in a channel; a user's token sees only channels it may read, an API key any.</summary>
 internal static class PresenceEndpoints
 {
     public static async Task<IResult> GetAsync(HttpContext context, Node node)
@@ -33,18 +33,7 @@ internal static class PresenceEndpoints
         {
             return HttpProblems.From(e);
         }
-        var body = JsonBytes.Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("channel"u8, channel);
-            w.WriteStartArray("users"u8);
-            foreach (var entry in users!)
-            {
-                Node.WritePresence(w, entry);
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
-        return new JsonBytesResult(body, StatusCodes.Status200OK);
+        var answer = new PresenceResponse(channel, users!.Select(PresenceUser.From).ToArray());
+        return HttpJson.Write(answer, HttpJson.Context.PresenceResponse);
     }
 }

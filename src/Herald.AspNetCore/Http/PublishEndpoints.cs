@@ -1,97 +1,62 @@
+using Herald.AspNetCore.Http.Contracts;
 using Herald.Core.Requests;
-using System.Text.Json;
 using Herald.Core;
-using Herald.Core.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Herald.AspNetCore.Http;
 
-/// <summary><c>POST /api/publish</c> and <c>POST /api/broadcast</c> (F-API-1), for API keys with the <c>publish</c> scope.</summary>
+/// <summary><c>POST /api/publish</c> and <c>POST /api/broadcast</c>, for API keys with the <c>publish</c> scope (checked by the route's filter).</summary>
 internal static class PublishEndpoints
 {
-    /// <summary>The accepted publication: its id, channel, type, time, and stream position when the channel keeps one.</summary>
-    public sealed record PublishResponse(string Id, string Channel, string Type, DateTimeOffset Timestamp, long? Offset, string? Epoch);
-
-    public sealed record BroadcastResponse(IReadOnlyList<PublishResponse> Publications);
+    /// <summary>At most this many channels in one broadcast.</summary>
+    public const int MaxBroadcastChannels = 1000;
 
     public static async Task<IResult> PublishAsync(HttpContext context, Node node, IOptions<HeraldOptions> options)
     {
-        var (document, problem) = await JsonBody.ReadAsync(context, options.Value.Limits.MaxPublishBytes).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadAsync(context, options.Value.Limits.MaxPublishBytes, HttpJson.Context.PublishBody).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
-        using (document)
+        PublishRequest request;
+        using (body)
         {
-            var root = document!.RootElement;
-            if (ReadTemplate(root, out var request) is { } error)
-            {
-                return HttpProblems.From(error);
-            }
-            if (JsonBody.String(root, "channel", out var channel) is { } channelError)
-            {
-                return HttpProblems.From(channelError);
-            }
-            if (channel is null)
+            var b = body.Value;
+            if (b.Channel is null)
             {
                 return HttpProblems.From(HeraldError.BadRequest("'channel' is required"));
             }
-            var (publication, publishError) = await node.PublishAsync(request with { Channel = channel }, context.RequestAborted).ConfigureAwait(false);
-            return publishError is { } e ? HttpProblems.From(e) : TypedResults.Ok(ToResponse(publication!));
+            request = new PublishRequest(b.Channel, b.Type, body.Copy(b.Data), b.Tags, b.Key);
         }
+        var (publication, error) = await node.PublishAsync(request, context.RequestAborted).ConfigureAwait(false);
+        return error is { } e
+            ? HttpProblems.From(e)
+            : HttpJson.Write(PublishResponse.From(publication!), HttpJson.Context.PublishResponse);
     }
 
     public static async Task<IResult> BroadcastAsync(HttpContext context, Node node, IOptions<HeraldOptions> options)
     {
-        var (document, problem) = await JsonBody.ReadAsync(context, options.Value.Limits.MaxPublishBytes).ConfigureAwait(false);
+        var (body, problem) = await JsonBody.ReadAsync(context, options.Value.Limits.MaxPublishBytes, HttpJson.Context.BroadcastBody).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
         }
-        using (document)
+        PublishRequest template;
+        List<string> channels;
+        using (body)
         {
-            var root = document!.RootElement;
-            if (ReadTemplate(root, out var request) is { } error)
+            var b = body.Value;
+            channels = b.Channels!;
+            if (channels.Count > MaxBroadcastChannels)
             {
-                return HttpProblems.From(error);
+                return HttpProblems.From(HeraldError.BadRequest($"'channels' may list at most {MaxBroadcastChannels} channels"));
             }
-            if (JsonBody.StringArray(root, "channels", out var channels) is { } channelsError)
-            {
-                return HttpProblems.From(channelsError);
-            }
-            const int maxChannels = 1000;
-            if (channels.Count > maxChannels)
-            {
-                return HttpProblems.From(HeraldError.BadRequest($"'channels' may list at most {maxChannels} channels"));
-            }
-            var (publications, publishError) = await node.BroadcastAsync(channels, request, context.RequestAborted).ConfigureAwait(false);
-            return publishError is { } e
-                ? HttpProblems.From(e)
-                : TypedResults.Ok(new BroadcastResponse(publications!.Select(ToResponse).ToArray()));
+            template = new PublishRequest(null, b.Type, body.Copy(b.Data), b.Tags, b.Key);
         }
-    }
-
-    private static PublishResponse ToResponse(Publication p) =>
-        new(p.Id, p.Channel, p.Type, DateTimeOffset.FromUnixTimeMilliseconds(p.Timestamp), p.Epoch is null ? null : p.Offset, p.Epoch);
-
-    private static HeraldError? ReadTemplate(JsonElement root, out PublishRequest request)
-    {
-        request = new PublishRequest(null, null, default);
-        if (JsonBody.RequireObject(root) is { } error)
-        {
-            return error;
-        }
-        string? type = null, key = null;
-        Dictionary<string, string>? tags = null;
-        var fieldError = JsonBody.String(root, "type", out type)
-            ?? JsonBody.String(root, "key", out key)
-            ?? JsonBody.StringMap(root, "tags", out tags);
-        if (fieldError is not null)
-        {
-            return fieldError;
-        }
-        request = new PublishRequest(null, type, JsonBody.Raw(root, "data"), tags, key);
-        return null;
+        var (publications, error) = await node.BroadcastAsync(channels, template, context.RequestAborted).ConfigureAwait(false);
+        return error is { } e
+            ? HttpProblems.From(e)
+            : HttpJson.Write(new BroadcastResponse(publications!.Select(PublishResponse.From).ToArray()), HttpJson.Context.BroadcastResponse);
     }
 }

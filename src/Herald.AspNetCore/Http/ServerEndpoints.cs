@@ -1,3 +1,4 @@
+using Herald.AspNetCore.Http.Contracts;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Herald.Core.Auth;
@@ -9,17 +10,7 @@ namespace Herald.AspNetCore.Http;
 /// <summary>Health, readiness, stats, channels and forced disconnects; <c>/metrics</c> is <see cref="MetricsEndpoint"/>.</summary>
 internal static class ServerEndpoints
 {
-    public sealed record StatsResponse(
-        string Node, long Connections, long Users, long Channels, long Subscriptions,
-        long MessagesIn, long MessagesOut, long Publications, long Dropped, long SlowConsumers, double UptimeSeconds);
-
-    public sealed record ChannelInfo(string Channel, int Subscribers);
-
-    public sealed record ChannelsResponse(IReadOnlyList<ChannelInfo> Channels);
-
-    public sealed record DisconnectResponse(string User, int Disconnected);
-
-    public static IResult Health() => TypedResults.Ok(new { status = "healthy" });
+    public static IResult Health() => HttpJson.Write(new HealthResponse("healthy"), HttpJson.Context.HealthResponse);
 
     public static async Task<IResult> ReadyAsync(Node node, CancellationToken cancellationToken)
     {
@@ -35,7 +26,7 @@ internal static class ServerEndpoints
         {
             return HttpProblems.Result(StatusCodes.Status503ServiceUnavailable, "the history store is not reachable");
         }
-        return TypedResults.Ok(new { status = "ready", broker = "ok", storage = "ok" });
+        return HttpJson.Write(new ReadyResponse("ready", "ok", "ok"), HttpJson.Context.ReadyResponse);
     }
 
     private static async Task<bool> Healthy(Func<ValueTask<bool>> check)
@@ -51,34 +42,25 @@ internal static class ServerEndpoints
     }
 
     /// <summary>The same counters as the instruments on <c>/metrics</c>, summed over transports.</summary>
-    public static StatsResponse Stats(Node node)
+    public static IResult Stats(Node node)
     {
         var m = node.Metrics;
-        return new(
-            node.Options.NodeName,
-            m.ConnectionsActive,
-            m.Users,
-            m.Channels,
-            m.Subscriptions,
-            m.MessagesIn,
-            m.MessagesOut,
-            m.Publications,
-            m.Dropped,
-            m.SlowConsumers,
-            m.UptimeSeconds);
+        return HttpJson.Write(new StatsResponse(
+            node.Options.NodeName, m.ConnectionsActive, m.Users, m.Channels, m.Subscriptions,
+            m.MessagesIn, m.MessagesOut, m.Publications, m.Dropped, m.SlowConsumers, m.UptimeSeconds), HttpJson.Context.StatsResponse);
     }
 
-    public static ChannelsResponse Channels(Node node, string? prefix) => new(node.ChannelsSnapshot()
+    public static IResult Channels(Node node, string? prefix) => HttpJson.Write(new ChannelsResponse(node.ChannelsSnapshot()
         .Where(c => prefix is null || c.Key.StartsWith(prefix, StringComparison.Ordinal))
         .OrderBy(c => c.Key, StringComparer.Ordinal)
         .Select(c => new ChannelInfo(c.Key, c.Value))
-        .ToArray());
+        .ToArray()), HttpJson.Context.ChannelsResponse);
 
     public static IResult DisconnectUser(HttpContext context, Node node, string id, ILogger<Node> logger)
     {
         var count = node.DisconnectUser(id, DisconnectCode.ForceDisconnect);
         var key = (ApiKey)context.Items[typeof(ApiKey)]!;
         logger.UserDisconnected(key.Name, id, count);
-        return TypedResults.Ok(new DisconnectResponse(id, count));
+        return HttpJson.Write(new DisconnectResponse(id, count), HttpJson.Context.DisconnectResponse);
     }
 }
