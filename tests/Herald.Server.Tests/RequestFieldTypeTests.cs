@@ -83,15 +83,11 @@ public sealed class RequestFieldTypeTests(RequestFieldTypeTests.Fixture fixture)
 
     private static Rule NullIsAbsent(Wire wire, Value value) => value == Null ? Rule.Absent : Rule.BadRequest;
 
-    /// <summary>Socket.IO ignores what is not of the right type (documented for publish's tags and key); malformed JSON is never ignored.</summary>
-    private static Rule IgnoredOnSocketIO(Wire wire, Value value) => wire == Wire.SocketIO && value != Deep ? Rule.Absent : Rule.BadRequest;
-
     /// <summary>
-    /// Socket.IO's history ignores a limit that is not an integer (the default applies); an integer
-    /// outside 1–1000 (-1, 2^64) is an error on both protocols. Like ids, 1e400 is not an integer.
+    /// A limit that is not an integer, or an integer outside 1–1000 (-1, 2^64), is an error on
+    /// both protocols; <c>null</c> is absent. Like ids, 1e400 is not an integer.
     /// </summary>
-    private static Rule LimitRule(Wire wire, Value value) =>
-        wire == Wire.SocketIO && value != Deep && value != Negative && value != Big ? Rule.Absent : Rule.BadRequest;
+    private static Rule LimitRule(Wire wire, Value value) => NullIsAbsent(wire, value);
 
     private static readonly Field Id = new("id", "id", "§", NotAnId, NullIsAbsent, ["id"]);
     private static readonly Field Argument = new("first argument", "", "§", NotAnArgument, Strict, ["argument"]);
@@ -107,9 +103,9 @@ public sealed class RequestFieldTypeTests(RequestFieldTypeTests.Fixture fixture)
     private static readonly Field Event = new("event", "event", "§", NotAString, Strict, ["event"]);
     private static readonly Field TypeAlias = new("type (alias of event)", "type", "§", NotAString, Strict, ["event", "type"], ["event"]);
     private static readonly Field Data = new("data", "data", "§", [Deep], Strict, []);
-    private static readonly Field Tags = new("tags", "tags", "§", NotAnObject, IgnoredOnSocketIO, ["tag"]);
+    private static readonly Field Tags = new("tags", "tags", "§", NotAnObject, NullIsAbsent, ["tag"]);
     private static readonly Field TagValue = new("tags.a", "tags", "{\"a\":§}", NotAString, Strict, ["tag"]);
-    private static readonly Field Key = new("key", "key", "§", NotAString, IgnoredOnSocketIO, ["key"]);
+    private static readonly Field Key = new("key", "key", "§", NotAString, Strict, ["key"]);
     private static readonly Field Token = new("token", "token", "§", NotAString, Strict, ["token"]);
     private static readonly Field DataToken = new("data.token", "data", "{\"token\":§}", NotAString, Strict, ["token"], ["token"]);
 

@@ -11,7 +11,12 @@ namespace Herald.Protocol.SocketIO.Internal;
 /// </summary>
 internal static class Placeholders
 {
-    internal static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+    /// <summary>
+    /// Packets may nest deeper than a request may (the request reader allows 64 levels and answers
+    /// deeper arguments with an error): a packet this deep is still well-formed, so it is answered,
+    /// not a reason to close the session. Beyond this depth the packet is malformed.
+    /// </summary>
+    internal static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 256, CommentHandling = JsonCommentHandling.Disallow };
 
     /// <summary>Checks every placeholder of a validated JSON value; <paramref name="attachmentCount"/> bounds <c>num</c>.</summary>
     public static bool TryValidate(ReadOnlySpan<byte> json, int attachmentCount, out SocketIOError error)

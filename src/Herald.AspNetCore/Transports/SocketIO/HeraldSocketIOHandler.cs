@@ -26,7 +26,11 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
             // Another namespace of an authenticated session.
             return SocketIOConnectResult.Accept();
         }
-        var (error, _) = await node.Requests.AuthenticateAsync(client, AuthToken(auth) ?? socket.Session.HandshakeToken).ConfigureAwait(false);
+        if (!TryGetAuthToken(auth, out var token, out var malformed))
+        {
+            return SocketIOConnectResult.Refuse(malformed.Message, SocketIOAnswers.ConnectErrorData(malformed.Code));
+        }
+        var (error, _) = await node.Requests.AuthenticateAsync(client, token ?? socket.Session.HandshakeToken).ConfigureAwait(false);
         if (error is { } e)
         {
             return SocketIOConnectResult.Refuse(e.Message, SocketIOAnswers.ConnectErrorData(e.Code));
@@ -36,24 +40,44 @@ public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIO
         return SocketIOConnectResult.Accept();
     }
 
-    /// <summary>The <c>token</c> of the CONNECT's <c>auth</c> object, when it has one that is a string.</summary>
-    private static string? AuthToken(ReadOnlyMemory<byte> auth)
+    /// <summary>
+    /// The <c>token</c> of the CONNECT's <c>auth</c> object, when it has one that is a string; false
+    /// when the auth is JSON the request reader refuses (too deep).
+    /// </summary>
+    private static bool TryGetAuthToken(ReadOnlyMemory<byte> auth, out string? token, out HeraldError error)
     {
+        token = null;
+        error = default;
         if (auth.IsEmpty)
         {
-            return null;
+            return true;
         }
         try
         {
-            using var document = JsonDocument.Parse(auth);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("token", out var value) && value.ValueKind == JsonValueKind.String
-                ? value.GetString()
-                : null;
+            var reader = new Utf8JsonReader(auth.Span, RequestReader.ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return true;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isToken = reader.ValueTextEquals("token"u8);
+                reader.Read();
+                if (isToken && reader.TokenType == JsonTokenType.String)
+                {
+                    token = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return null;
+            error = RequestReader.Malformed(ex);
+            return false;
         }
     }
 
