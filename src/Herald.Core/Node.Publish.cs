@@ -25,7 +25,7 @@ public sealed partial class Node
     };
 
     /// <summary>
-    /// Validates and publishes (F-CH-3). Returns the publication, or the error to answer with.
+    /// Validates and publishes. Returns the publication, or the error to answer with.
     /// Authorization is the caller's job (API key scope, or <see cref="Client.PublishAsync"/>).
     /// </summary>
     public async ValueTask<(Publication? Publication, HeraldError? Error)> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)

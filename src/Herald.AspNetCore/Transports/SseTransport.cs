@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Herald.AspNetCore.Transports;
 
 /// <summary>
-/// Server-Sent Events at <c>/sse?channel=…&amp;channel=…</c> (F-PR-3): a one-way fallback with the
+/// Server-Sent Events at <c>/sse?channel=…&amp;channel=…</c>: a one-way fallback with the
 /// same auth and scoping as <c>/ws</c>. Each publication is an event named by its type whose
 /// <c>data</c> is the native publication frame (the same shared bytes a WebSocket client gets).
 /// The event <c>id</c> holds the position of every channel of the stream, so the browser's

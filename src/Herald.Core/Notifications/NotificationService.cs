@@ -8,7 +8,7 @@ namespace Herald.Core.Notifications;
 public sealed record NotificationRequest(string? User, string? Org, string? Title, string? Message, string? Level, string? Link, ReadOnlyMemory<byte> Data);
 
 /// <summary>
-/// Notification inboxes (F-NO-1, F-NO-2): persisted, delivered live as <c>notification</c> on
+/// Notification inboxes: persisted, delivered live as <c>notification</c> on
 /// <c>user:{id}</c> (or on <c>org:{org}</c> for an organisation), and the unread count pushed as
 /// <c>notifications.unread</c> on <c>user:{id}</c> whenever it changes, so every tab shows the same
 /// badge. An offline user finds everything through the inbox API. Thread-safe.

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Herald.AspNetCore.Transports.SocketIO;
 
 /// <summary>
-/// An Engine.IO v4 server (F-PR-2): the handshake, HTTP long-polling (one GET at a time, packets
+/// An Engine.IO v4 server, the transport under Socket.IO v5: the handshake, HTTP long-polling (one GET at a time, packets
 /// joined with the record separator), WebSocket, the upgrade from polling to WebSocket (probe,
 /// upgrade, noop), ping and pong (through the node's heartbeat: the client answers the <c>2</c>
 /// frames with <c>3</c>), <c>maxPayload</c>, and the protocol's HTTP error answers. Every session is
@@ -39,9 +39,9 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
     /// <summary>Handles one request to the endpoint.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        if (node.IsShuttingDown)
+        if (TransportGuard.CheckShutdown(node) is { } shuttingDown)
         {
-            await Error(context, EngineIOHttpErrorCode.BadRequest, "server is shutting down", StatusCodes.Status503ServiceUnavailable).ConfigureAwait(false);
+            await Refuse(context, shuttingDown).ConfigureAwait(false);
             return;
         }
         if (QueryParameter.Get(context.Request, "EIO") != "4")
@@ -55,10 +55,9 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
             await Error(context, EngineIOHttpErrorCode.TransportUnknown).ConfigureAwait(false);
             return;
         }
-        if (!origins.IsAllowed(context))
+        if (TransportGuard.CheckOrigin(context, origins, logger) is { } originRefused)
         {
-            logger.OriginRefused(context.Request.Headers.Origin.ToString(), context.Request.Path);
-            await Error(context, EngineIOHttpErrorCode.Forbidden).ConfigureAwait(false);
+            await Refuse(context, originRefused).ConfigureAwait(false);
             return;
         }
         var sid = QueryParameter.Get(context.Request, "sid") ?? "";
@@ -208,6 +207,15 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
     private static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// A <see cref="TransportGuard"/> refusal in Engine.IO's format: shutting down is 503 with
+    /// <c>{"code":3,"message":"server is shutting down"}</c>; a refused origin is the reference
+    /// server's 403 <c>{"code":4,"message":"Forbidden"}</c>.
+    /// </summary>
+    private static Task Refuse(HttpContext context, TransportRefusal refusal) => refusal == TransportRefusal.ShuttingDown
+        ? Error(context, EngineIOHttpErrorCode.BadRequest, TransportGuard.Message(refusal), TransportGuard.StatusCode(refusal))
+        : Error(context, EngineIOHttpErrorCode.Forbidden);
 
     private static async Task Error(HttpContext context, EngineIOHttpErrorCode code, string? message = null, int? status = null)
     {
