@@ -69,22 +69,7 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
                     return;
                 }
             }
-            var positions = new Positions(channels, context.Request.Headers["Last-Event-ID"].ToString());
-
-            context.Response.ContentType = "text/event-stream";
-            context.Response.Headers.CacheControl = "no-cache";
-            context.Response.Headers["X-Accel-Buffering"] = "no";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-
-            var writer = WriteLoopAsync(context, client, positions);
-            foreach (var channel in channels)
-            {
-                await node.Requests.HandleAsync(client, new SubscribeRequest(channel, Since: positions.Since(channel)), new Reply(client), cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            }
-            await Task.WhenAny(writer, Task.Delay(Timeout.Infinite, context.RequestAborted)).ConfigureAwait(false);
-            client.Close();
-            await writer.ConfigureAwait(false);
+            await StreamAsync(context, client, channels).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -93,6 +78,27 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
         {
             client.Close();
         }
+    }
+
+    /// <summary>Starts the event stream, subscribes to every channel (resuming from Last-Event-ID) and runs until either side ends it.</summary>
+    private async Task StreamAsync(HttpContext context, Client client, string[] channels)
+    {
+        var positions = new Positions(channels, context.Request.Headers["Last-Event-ID"].ToString());
+
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+
+        var writer = WriteLoopAsync(context, client, positions);
+        foreach (var channel in channels)
+        {
+            await node.Requests.HandleAsync(client, new SubscribeRequest(channel, Since: positions.Since(channel)), new Reply(client), cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        await Task.WhenAny(writer, Task.Delay(Timeout.Infinite, context.RequestAborted)).ConfigureAwait(false);
+        client.Close();
+        await writer.ConfigureAwait(false);
     }
 
     private async Task WriteLoopAsync(HttpContext context, Client client, Positions positions)

@@ -280,18 +280,12 @@ public sealed partial class OperationService : IAsyncDisposable
         }
     }
 
-    private static OperationError? ValidateType(string? type)
+    private static OperationError? ValidateType(string? type) => Internal.TypeNameRule.Check(type) switch
     {
-        if (string.IsNullOrEmpty(type))
-        {
-            return OperationError.BadRequest("'type' is required");
-        }
-        if (type.Length > Node.MaxTypeLength || !type.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or ':'))
-        {
-            return OperationError.BadRequest($"'type' must be 1-{Node.MaxTypeLength} characters of A-Z, a-z, 0-9 and _ . - :");
-        }
-        return null;
-    }
+        Internal.TypeNameProblem.None => null,
+        Internal.TypeNameProblem.Missing => OperationError.BadRequest("'type' is required"),
+        _ => OperationError.BadRequest($"'type' must be 1-{Node.MaxTypeLength} characters of A-Z, a-z, 0-9 and _ . - :"),
+    };
 
     public async ValueTask DisposeAsync()
     {

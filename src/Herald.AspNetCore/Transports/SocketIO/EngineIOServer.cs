@@ -63,42 +63,59 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
         var sid = QueryParameter.Get(context.Request, "sid") ?? "";
         if (transport == "websocket")
         {
-            if (WebSocketHandshake.Check(context) is not null)
-            {
-                await Error(context, EngineIOHttpErrorCode.BadRequest).ConfigureAwait(false);
-                return;
-            }
-            if (sid.Length == 0)
-            {
-                await RunWebSocketAsync(context, Open(context, webSocket: true)).ConfigureAwait(false);
-                return;
-            }
-            if (!_sessions.TryGetValue(sid, out var upgrading) || upgrading.TransportState == EngineIOSession.Closed)
-            {
-                await Error(context, EngineIOHttpErrorCode.SessionIdUnknown).ConfigureAwait(false);
-                return;
-            }
-            if (upgrading.TransportState != EngineIOSession.Polling)
-            {
-                // Already upgraded (or upgrading): like the reference server, accept and close at once.
-                var (extra, extraStream) = await WebSocketPump.AcceptAsync(context).ConfigureAwait(false);
-                using (extra)
-                {
-                    using var timeout = new CancellationTokenSource(WebSocketPump.CloseGrace);
-                    try
-                    {
-                        await extra.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "session already upgraded", timeout.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException)
-                    {
-                    }
-                }
-                await extraStream.DisposeAsync().ConfigureAwait(false);
-                return;
-            }
-            await UpgradeAsync(context, upgrading).ConfigureAwait(false);
+            await HandleWebSocketRequestAsync(context, sid).ConfigureAwait(false);
+        }
+        else
+        {
+            await HandlePollingRequestAsync(context, sid).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleWebSocketRequestAsync(HttpContext context, string sid)
+    {
+        if (WebSocketHandshake.Check(context) is not null)
+        {
+            await Error(context, EngineIOHttpErrorCode.BadRequest).ConfigureAwait(false);
             return;
         }
+        if (sid.Length == 0)
+        {
+            await RunWebSocketAsync(context, Open(context, webSocket: true)).ConfigureAwait(false);
+            return;
+        }
+        if (!_sessions.TryGetValue(sid, out var upgrading) || upgrading.TransportState == EngineIOSession.Closed)
+        {
+            await Error(context, EngineIOHttpErrorCode.SessionIdUnknown).ConfigureAwait(false);
+            return;
+        }
+        if (upgrading.TransportState != EngineIOSession.Polling)
+        {
+            await RefuseSecondUpgradeAsync(context).ConfigureAwait(false);
+            return;
+        }
+        await UpgradeAsync(context, upgrading).ConfigureAwait(false);
+    }
+
+    /// <summary>Already upgraded (or upgrading): like the reference server, accept and close at once.</summary>
+    private static async Task RefuseSecondUpgradeAsync(HttpContext context)
+    {
+        var (extra, extraStream) = await WebSocketPump.AcceptAsync(context).ConfigureAwait(false);
+        using (extra)
+        {
+            using var timeout = new CancellationTokenSource(WebSocketPump.CloseGrace);
+            try
+            {
+                await extra.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "session already upgraded", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException)
+            {
+            }
+        }
+        await extraStream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandlePollingRequestAsync(HttpContext context, string sid)
+    {
         if (sid.Length == 0)
         {
             if (!HttpMethods.IsGet(context.Request.Method))
