@@ -38,9 +38,6 @@ public sealed partial class OperationService : IAsyncDisposable
     /// <summary>How many resources have an in-process handler running or waiting now.</summary>
     internal int ResourceGateCount => _resourceGates.Count;
 
-    /// <summary>The types that have an in-process handler.</summary>
-    public IReadOnlyCollection<string> HandledTypes => _handlers.Keys;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
