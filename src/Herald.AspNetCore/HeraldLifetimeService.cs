@@ -8,7 +8,7 @@ namespace Herald.AspNetCore;
 
 /// <summary>
 /// Starts the node with the host and, on shutdown (SIGTERM, Ctrl+C), disconnects every client
-/// with 3001 before the web server stops (F-RUN-4): <see cref="StoppingAsync"/> runs before any
+/// with 3001 before the web server stops: <see cref="StoppingAsync"/> runs before any
 /// hosted service's <c>StopAsync</c>, so Kestrel is still writing while clients are told to leave.
 /// </summary>
 internal sealed class HeraldLifetimeService(Node node, OperationService operations, NotificationService notifications, IOptions<HeraldOptions> options) : IHostedLifecycleService

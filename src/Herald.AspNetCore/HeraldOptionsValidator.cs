@@ -13,7 +13,19 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
     public ValidateOptionsResult Validate(string? name, HeraldOptions options)
     {
         var errors = new List<string>();
-        var auth = options.Auth;
+        ValidateAuth(errors, options.Auth);
+        ValidateApiKeys(errors, options.Auth);
+        ValidateOrigins(errors, options);
+        ValidateLimits(errors, options.Limits);
+        ValidateTimersAndRetention(errors, options);
+        ValidateSocketIO(errors, options.SocketIO);
+        Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
+        ValidateNamespaces(errors, options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateAuth(List<string> errors, AuthOptions auth)
+    {
         if (string.IsNullOrEmpty(auth.JwtSecret) && string.IsNullOrEmpty(auth.JwtPublicKeyFile))
         {
             errors.Add("Herald:Auth: set Herald:Auth:JwtSecret (HS256) or Herald:Auth:JwtPublicKeyFile (RS256) so that user tokens can be checked.");
@@ -45,6 +57,10 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         {
             errors.Add("Herald:Auth:ClockSkewSeconds must be between 0 and 300.");
         }
+    }
+
+    private static void ValidateApiKeys(List<string> errors, AuthOptions auth)
+    {
         var keyNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < auth.ApiKeys.Count; i++)
         {
@@ -74,6 +90,10 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
                 }
             }
         }
+    }
+
+    private static void ValidateOrigins(List<string> errors, HeraldOptions options)
+    {
         for (var i = 0; i < options.AllowedOrigins.Count; i++)
         {
             var origin = options.AllowedOrigins[i];
@@ -82,7 +102,10 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
                 errors.Add($"Herald:AllowedOrigins:{i}: '{origin}' is not an origin such as https://app.example.com (or *).");
             }
         }
-        var limits = options.Limits;
+    }
+
+    private static void ValidateLimits(List<string> errors, LimitsOptions limits)
+    {
         Range(errors, "Herald:Limits:MaxFrameBytes", limits.MaxFrameBytes, 1024, 16 * 1024 * 1024);
         Range(errors, "Herald:Limits:MaxSubscriptionsPerConnection", limits.MaxSubscriptionsPerConnection, 1, 100_000);
         Range(errors, "Herald:Limits:MaxChannelNameLength", limits.MaxChannelNameLength, 8, 4096);
@@ -94,6 +117,10 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         Range(errors, "Herald:Limits:MaxSendQueueMessages", limits.MaxSendQueueMessages, 1, 10_000_000);
         Range(errors, "Herald:Limits:WriteTimeoutSeconds", limits.WriteTimeoutSeconds, 1, 3600);
         Range(errors, "Herald:Limits:MaxPublishBytes", limits.MaxPublishBytes, 1024, 64 * 1024 * 1024);
+    }
+
+    private static void ValidateTimersAndRetention(List<string> errors, HeraldOptions options)
+    {
         if (options.Heartbeat.IntervalSeconds is <= 0 or > 3600)
         {
             errors.Add("Herald:Heartbeat:IntervalSeconds must be greater than 0 and at most 3600.");
@@ -112,7 +139,10 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
             errors.Add("Herald:Operations:MaintenanceIntervalSeconds must be greater than 0 and at most 3600.");
         }
         Range(errors, "Herald:Notifications:RetentionDays", options.Notifications.RetentionDays, 1, 3650);
-        var socketIO = options.SocketIO;
+    }
+
+    private static void ValidateSocketIO(List<string> errors, SocketIOOptions socketIO)
+    {
         Range(errors, "Herald:SocketIO:MaxPayload", socketIO.MaxPayload, 1024, 64 * 1024 * 1024);
         Range(errors, "Herald:SocketIO:MaxAttachments", socketIO.MaxAttachments, 0, 1000);
         for (var i = 0; i < socketIO.Namespaces.Count; i++)
@@ -123,7 +153,10 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
                 errors.Add($"Herald:SocketIO:Namespaces:{i}: '{ns}' is not a namespace such as /admin.");
             }
         }
-        Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
+    }
+
+    private static void ValidateNamespaces(List<string> errors, HeraldOptions options)
+    {
         foreach (var (ns, nsOptions) in options.Namespaces)
         {
             if (!ChannelName.TryParse(ns.ToLowerInvariant() + ":x", 4096, out var parsed, out _) || parsed.Namespace != ns.ToLowerInvariant())
@@ -145,7 +178,6 @@ public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
             Range(errors, $"Herald:Namespaces:{ns}:BatchMaxDelayMs", nsOptions.BatchMaxDelayMs, 1, 60_000);
             Range(errors, $"Herald:Namespaces:{ns}:ConflationIntervalMs", nsOptions.ConflationIntervalMs, 1, 3_600_000);
         }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     private static void Range(List<string> errors, string setting, int value, int min, int max)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.AspNetCore;
 
 /// <summary>
-/// The origin allow-list of F-AU-5, checked before a WebSocket upgrade (against cross-site
+/// The origin allow-list, checked before a WebSocket upgrade (against cross-site
 /// WebSocket hijacking) and used for CORS. No <c>Origin</c> header means a non-browser client,
 /// which is allowed; a browser's same-origin request is always allowed.
 /// </summary>

@@ -28,7 +28,7 @@ public sealed partial class Client
         SubscribeAsync(channel, filter, since: null, static _ => { }, cancellationToken);
 
     /// <summary>
-    /// Subscribes to a channel (F-PR-1 <c>subscribe</c>): checks the name, the namespace, the scope
+    /// Subscribes to a channel (the <c>subscribe</c> request): checks the name, the namespace, the scope
     /// and the per-connection limit, then starts delivery. Returns null on success or the error to answer.
     /// </summary>
     /// <remarks>

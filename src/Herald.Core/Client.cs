@@ -36,7 +36,7 @@ public sealed partial class Client
         Encoder = encoder;
         PingFrame = pingFrame;
         ExpectsPong = expectsPong;
-        Id = Guid.CreateVersion7().ToString("N");
+        Id = Internal.SortableId.NextHex32();
         var limits = node.Options.Limits;
         Outbox = new Outbox(limits.MaxSendQueueBytes, limits.MaxSendQueueMessages);
         var now = node.Time.GetTimestamp();

@@ -71,9 +71,6 @@ public sealed class HeraldMetrics
     /// <summary>Open connections.</summary>
     public long ConnectionsActive => Sum(_connectionsActive);
 
-    /// <summary>Connections accepted since the start.</summary>
-    public long ConnectionsAccepted => Sum(_connectionsAccepted);
-
     /// <summary>Distinct users with open connections.</summary>
     public long Users => _node?.Connections.UserCount ?? 0;
 

@@ -43,7 +43,7 @@ public sealed class HeraldOptions
     public const int DefaultShutdownTimeoutSeconds = 10;
 }
 
-/// <summary>Limits (F-LIM-1), bound from <c>Herald:Limits</c>.</summary>
+/// <summary>Limits per connection and per message, bound from <c>Herald:Limits</c>.</summary>
 public sealed class LimitsOptions
 {
     public const int DefaultMaxFrameBytes = 65536;
@@ -96,7 +96,7 @@ public sealed class LimitsOptions
     public int MaxPublishBytes { get; set; } = DefaultMaxPublishBytes;
 }
 
-/// <summary>Heartbeats (F-PR-5), bound from <c>Herald:Heartbeat</c>.</summary>
+/// <summary>Heartbeats (server pings, answered by pongs), bound from <c>Herald:Heartbeat</c>.</summary>
 public sealed class HeartbeatOptions
 {
     public const int DefaultIntervalSeconds = 25;
@@ -109,7 +109,7 @@ public sealed class HeartbeatOptions
     public double TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
 }
 
-/// <summary>Socket.IO settings (F-PR-2), bound from <c>Herald:SocketIO</c>. Ping interval and timeout come from <c>Herald:Heartbeat</c>.</summary>
+/// <summary>Socket.IO settings, bound from <c>Herald:SocketIO</c>. Ping interval and timeout come from <c>Herald:Heartbeat</c>.</summary>
 public sealed class SocketIOOptions
 {
     public const int DefaultMaxPayload = 1_000_000;

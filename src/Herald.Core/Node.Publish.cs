@@ -26,7 +26,7 @@ public sealed partial class Node
     };
 
     /// <summary>
-    /// Validates and publishes (F-CH-3). Returns the publication, or the error to answer with.
+    /// Validates and publishes. Returns the publication, or the error to answer with.
     /// Authorization is the caller's job (API key scope, or <see cref="Client.PublishAsync"/>).
     /// </summary>
     public async ValueTask<(Publication? Publication, HeraldError? Error)> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
@@ -70,22 +70,17 @@ public sealed partial class Node
         {
             return error;
         }
-        if (string.IsNullOrEmpty(request.Type))
+        switch (Internal.TypeNameRule.Check(request.Type))
         {
-            return HeraldError.BadRequest("'type' is required");
-        }
-        if (request.Type.Length > MaxTypeLength)
-        {
-            return HeraldError.BadRequest($"'type' is longer than {MaxTypeLength} characters");
-        }
-        foreach (var c in request.Type)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or ':'))
-            {
+            case Internal.TypeNameProblem.Missing:
+                return HeraldError.BadRequest("'type' is required");
+            case Internal.TypeNameProblem.TooLong:
+                return HeraldError.BadRequest($"'type' is longer than {MaxTypeLength} characters");
+            case Internal.TypeNameProblem.InvalidCharacter:
                 return HeraldError.BadRequest("'type' may only contain A-Z, a-z, 0-9 and _ . - :");
-            }
         }
-        if (ReservedTypes.Contains(request.Type))
+        // The rule above has refused a missing type.
+        if (ReservedTypes.Contains(request.Type!))
         {
             return HeraldError.BadRequest($"'type' may not be '{request.Type}': it is a protocol message type");
         }

@@ -137,7 +137,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     }
 
     /// <summary>
-    /// Graceful shutdown (F-RUN-4): refuse new connections, tell every client to reconnect
+    /// Graceful shutdown: refuse new connections, tell every client to reconnect
     /// elsewhere (3001) after its pending frames are written, and wait for them within the timeout.
     /// </summary>
     public async Task ShutdownAsync(TimeSpan timeout)

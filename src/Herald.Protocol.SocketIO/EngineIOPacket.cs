@@ -41,9 +41,6 @@ public readonly struct EngineIOPacket
     /// <summary>A text packet of the given type, with optional UTF-8 data.</summary>
     public static EngineIOPacket Text(EngineIOPacketType type, ReadOnlyMemory<byte> data = default) => new(type, data, isBinary: false);
 
-    /// <summary>A text message packet (type <c>4</c>) carrying UTF-8 data.</summary>
-    public static EngineIOPacket TextMessage(ReadOnlyMemory<byte> data) => new(EngineIOPacketType.Message, data, isBinary: false);
-
     /// <summary>A binary message packet.</summary>
     public static EngineIOPacket BinaryMessage(ReadOnlyMemory<byte> data) => new(EngineIOPacketType.Message, data, isBinary: true);
 

@@ -65,50 +65,15 @@ public static partial class SocketIOCodec
 
         var at = 1;
         var attachmentCount = 0;
-        if (type is SocketIOPacketType.BinaryEvent or SocketIOPacketType.BinaryAck)
+        if (type is SocketIOPacketType.BinaryEvent or SocketIOPacketType.BinaryAck
+            && ReadAttachmentCount(span, maxAttachments, ref at, out attachmentCount) is { } badCount)
         {
-            var dash = span[1..].IndexOf((byte)'-');
-            if (dash < 0)
-            {
-                return Fail(SocketIOErrorCode.InvalidAttachmentCount, "binary packet without '<attachments>-'");
-            }
-            var digits = span.Slice(1, dash);
-            if (digits.IsEmpty || digits.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
-            {
-                return Fail(SocketIOErrorCode.InvalidAttachmentCount, "attachment count must be a non-negative integer");
-            }
-            if (!TryParseDigits(digits, maxAttachments, out attachmentCount))
-            {
-                return Fail(SocketIOErrorCode.TooManyAttachments, $"{Excerpt(digits)} attachments announced, at most {maxAttachments} allowed");
-            }
-            at = dash + 2;
+            return badCount;
         }
-
-        var @namespace = SocketIOPacket.DefaultNamespace;
-        var hasNamespace = false;
-        if (at < span.Length && span[at] == '/')
+        var hasNamespace = ReadNamespace(span, ref at, out var @namespace);
+        if (ReadAckId(span, ref at, out var ackId) is { } badAckId)
         {
-            var comma = span[at..].IndexOf((byte)',');
-            var end = comma < 0 ? span.Length : at + comma;
-            @namespace = Encoding.UTF8.GetString(span[at..end]);
-            at = comma < 0 ? end : end + 1;
-            hasNamespace = true;
-        }
-
-        int? ackId = null;
-        var digitsEnd = at;
-        while (digitsEnd < span.Length && char.IsAsciiDigit((char)span[digitsEnd]))
-        {
-            digitsEnd++;
-        }
-        if (digitsEnd > at)
-        {
-            if (!TryParseDigits(span[at..digitsEnd], int.MaxValue, out var id))
-            {
-                return Fail(SocketIOErrorCode.InvalidAckId, $"ack id {Excerpt(span[at..digitsEnd])} is larger than {int.MaxValue}");
-            }
-            ackId = id;
-            at = digitsEnd;
+            return badAckId;
         }
 
         var payload = data[at..];
@@ -123,6 +88,65 @@ public static partial class SocketIOCodec
             SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent => DecodeEvent(type, @namespace, ackId, payload, kind, attachmentCount),
             _ => DecodeAck(type, @namespace, ackId, payload, kind, attachmentCount),
         };
+    }
+
+    /// <summary>Reads a binary packet's <c>&lt;attachments&gt;-</c>, moving <paramref name="at"/> past it; the failure, or null.</summary>
+    private static SocketIOResult<SocketIOPacket>? ReadAttachmentCount(ReadOnlySpan<byte> span, int maxAttachments, ref int at, out int attachmentCount)
+    {
+        attachmentCount = 0;
+        var dash = span[1..].IndexOf((byte)'-');
+        if (dash < 0)
+        {
+            return Fail(SocketIOErrorCode.InvalidAttachmentCount, "binary packet without '<attachments>-'");
+        }
+        var digits = span.Slice(1, dash);
+        if (digits.IsEmpty || digits.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            return Fail(SocketIOErrorCode.InvalidAttachmentCount, "attachment count must be a non-negative integer");
+        }
+        if (!TryParseDigits(digits, maxAttachments, out attachmentCount))
+        {
+            return Fail(SocketIOErrorCode.TooManyAttachments, $"{Excerpt(digits)} attachments announced, at most {maxAttachments} allowed");
+        }
+        at = dash + 2;
+        return null;
+    }
+
+    /// <summary>Reads a <c>/namespace,</c> if there is one (true), moving <paramref name="at"/> past it.</summary>
+    private static bool ReadNamespace(ReadOnlySpan<byte> span, ref int at, out string @namespace)
+    {
+        @namespace = SocketIOPacket.DefaultNamespace;
+        if (at >= span.Length || span[at] != '/')
+        {
+            return false;
+        }
+        var comma = span[at..].IndexOf((byte)',');
+        var end = comma < 0 ? span.Length : at + comma;
+        @namespace = Encoding.UTF8.GetString(span[at..end]);
+        at = comma < 0 ? end : end + 1;
+        return true;
+    }
+
+    /// <summary>Reads the digits of an ack id, if any, moving <paramref name="at"/> past them; the failure, or null.</summary>
+    private static SocketIOResult<SocketIOPacket>? ReadAckId(ReadOnlySpan<byte> span, ref int at, out int? ackId)
+    {
+        ackId = null;
+        var digitsEnd = at;
+        while (digitsEnd < span.Length && char.IsAsciiDigit((char)span[digitsEnd]))
+        {
+            digitsEnd++;
+        }
+        if (digitsEnd == at)
+        {
+            return null;
+        }
+        if (!TryParseDigits(span[at..digitsEnd], int.MaxValue, out var id))
+        {
+            return Fail(SocketIOErrorCode.InvalidAckId, $"ack id {Excerpt(span[at..digitsEnd])} is larger than {int.MaxValue}");
+        }
+        ackId = id;
+        at = digitsEnd;
+        return null;
     }
 
     private static SocketIOResult<SocketIOPacket> DecodeControl(SocketIOPacketType type, string @namespace, int? ackId, ReadOnlyMemory<byte> payload, JsonTokenType kind)

@@ -7,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Herald.Server;
 
 /// <summary>
-/// F-RUN-1: with no token key configured, the server makes a development signing key (and a
+/// Zero-configuration start: with no token key configured, the server makes a development signing key (and a
 /// ready-made user token); with no API keys, an admin API key. They are printed once on standard
 /// output when the server has started, and live only in this process's memory: nothing is
 /// written to disk or to the logs.

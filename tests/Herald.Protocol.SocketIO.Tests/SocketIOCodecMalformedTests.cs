@@ -279,7 +279,7 @@ public sealed class SocketIOCodecMalformedTests
     [Fact]
     public void RandomMutationsOfValidPackets_NeverThrow()
     {
-        string[] seeds =
+        string[] validPackets =
         [
             "0", "0/admin,{\"token\":\"123\"}", "1/admin,", "2[\"foo\",1,{\"a\":[true]}]", "2/admin,13[\"x\"]", "312[\"bar\"]",
             "4{\"message\":\"no\"}", "52-/admin,9[\"baz\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]",
@@ -289,7 +289,7 @@ public sealed class SocketIOCodecMalformedTests
         var alphabet = Of("0123456789-/,[]{}\":_placeholdernumtrue \\ué\u001e");
         for (var i = 0; i < 30_000; i++)
         {
-            var bytes = Of(seeds[random.Next(seeds.Length)]).ToList();
+            var bytes = Of(validPackets[random.Next(validPackets.Length)]).ToList();
             for (var m = random.Next(1, 4); m > 0; m--)
             {
                 var at = random.Next(bytes.Count + 1);

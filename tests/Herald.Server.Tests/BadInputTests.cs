@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-LIM-2: every bad frame gets its documented error and the connection stays usable.</summary>
+/// <summary>Bad input: every bad frame gets its documented error and the connection stays usable.</summary>
 public sealed class BadInputTests : IAsyncLifetime
 {
     private TestServer _server = null!;

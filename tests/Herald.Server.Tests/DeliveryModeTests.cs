@@ -1,7 +1,7 @@
 namespace Herald.Server.Tests;
 
 /// <summary>
-/// F-ST-1, F-ST-2: batched and conflated delivery. Delays are set far beyond any test's length, so
+/// Batched and conflated delivery. Delays are set far beyond any test's length, so
 /// that what is sent when depends only on counts and explicit flushes, never on machine speed.
 /// </summary>
 public sealed class DeliveryModeTests : IAsyncLifetime

@@ -1,6 +1,6 @@
 namespace Herald.Server.Tests;
 
-/// <summary>F-PR-5: the server pings; a peer that answers stays, a silent one is closed with 3012.</summary>
+/// <summary>Heartbeats: the server pings; a peer that answers stays, a silent one is closed with 3012.</summary>
 public sealed class HeartbeatTests : IAsyncLifetime
 {
     private TestServer _server = null!;

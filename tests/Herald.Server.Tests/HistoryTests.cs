@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-CH-5, F-PR-4, recovery: history, stream positions, recovery after a reconnect, latest state.</summary>
+/// <summary>History and recovery: history, stream positions, recovery after a reconnect, latest state.</summary>
 public sealed class HistoryTests : IAsyncLifetime
 {
     private TestServer _server = null!;

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-API-1/2: the HTTP API with API keys and problem-details errors.</summary>
+/// <summary>The HTTP API with API keys and problem-details errors.</summary>
 public sealed class HttpApiTests : IAsyncLifetime
 {
     private TestServer _server = null!;

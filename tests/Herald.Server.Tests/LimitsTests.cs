@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-LIM-1: each limit answers with its documented code.</summary>
+/// <summary>Limits: each limit answers with its documented code.</summary>
 public sealed class LimitsTests
 {
     private static Task<TestServer> Start(string key, string value) =>

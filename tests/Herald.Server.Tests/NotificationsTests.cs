@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-NO-1, F-NO-2: inboxes persisted, delivered live, unread counts pushed to every tab.</summary>
+/// <summary>Notifications: inboxes persisted, delivered live, unread counts pushed to every tab.</summary>
 public sealed class NotificationsTests : IAsyncLifetime
 {
     private TestServer _server = null!;

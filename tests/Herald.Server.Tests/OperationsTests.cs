@@ -3,7 +3,7 @@ using Herald.Core.Operations;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-OP-1…6 through HTTP and real WebSocket subscribers.</summary>
+/// <summary>Operations (create, progress, cancel, retry, idempotency, handlers) through HTTP and real WebSocket subscribers.</summary>
 public sealed class OperationsTests : IAsyncLifetime
 {
     private TestServer _server = null!;
@@ -234,7 +234,7 @@ public sealed class OperationsTests : IAsyncLifetime
     }
 }
 
-/// <summary>In-process handlers (F-OP-6), time-outs and retention (F-OP-5).</summary>
+/// <summary>In-process handlers, time-outs and retention.</summary>
 public sealed class OperationHandlerTests
 {
     [Fact]

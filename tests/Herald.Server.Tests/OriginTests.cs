@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-AU-5: the origin allow-list is checked before the WebSocket upgrade, and drives CORS.</summary>
+/// <summary>The origin allow-list is checked before the WebSocket upgrade, and drives CORS.</summary>
 public sealed class OriginTests : IAsyncLifetime
 {
     private TestServer _server = null!;

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-PRS-1: who is in a channel, join and leave, clean-up of dead connections.</summary>
+/// <summary>Presence: who is in a channel, join and leave, clean-up of dead connections.</summary>
 public sealed class PresenceTests : IAsyncLifetime
 {
     private TestServer _server = null!;

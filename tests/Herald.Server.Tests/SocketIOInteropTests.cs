@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace Herald.Server.Tests;
 
 /// <summary>
-/// F-PR-2: the official socket.io-client npm package, unchanged, against the real server —
+/// Socket.IO interoperability: the official socket.io-client npm package, unchanged, against the real server —
 /// WebSocket only, polling only, polling with upgrade, acks, publications made over HTTP, binary
 /// round trip, reconnect with recovery, connect_error for a bad token, an error ack for another
 /// organisation's channel, presence, fifty clients (tests/socketio-interop/interop.test.mjs).

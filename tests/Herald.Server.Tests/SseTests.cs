@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Herald.Server.Tests;
 
-/// <summary>F-PR-3: Server-Sent Events with resume by Last-Event-ID.</summary>
+/// <summary>Server-Sent Events with resume by Last-Event-ID.</summary>
 public sealed class SseTests : IAsyncLifetime
 {
     private TestServer _server = null!;

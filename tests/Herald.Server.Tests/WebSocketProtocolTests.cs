@@ -214,7 +214,7 @@ public sealed class WebSocketProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Subscribe_InSeed003Style_WithChannelAndFiltersInsideData()
+    public async Task Subscribe_WithChannelAndFiltersInsideData_IsAccepted()
     {
         await using var client = await _server.ConnectUserAsync("u_1", "acme");
         await client.SendJsonAsync(new { type = "subscribe", id = "s", timestamp = "2024-01-15T10:30:00Z", data = new { channel = "executions:acme", filters = new { status = new[] { "failed" } } } });

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace Herald.AspNetCore.Transports;
 
 /// <summary>
-/// Server-Sent Events at <c>/sse?channel=…&amp;channel=…</c> (F-PR-3): a one-way fallback with the
+/// Server-Sent Events at <c>/sse?channel=…&amp;channel=…</c>: a one-way fallback with the
 /// same auth and scoping as <c>/ws</c>. Each publication is an event named by its type whose
 /// <c>data</c> is the native publication frame (the same shared bytes a WebSocket client gets).
 /// The event <c>id</c> holds the position of every channel of the stream, so the browser's
@@ -71,22 +71,7 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
                     return;
                 }
             }
-            var positions = new Positions(channels, context.Request.Headers["Last-Event-ID"].ToString());
-
-            context.Response.ContentType = "text/event-stream";
-            context.Response.Headers.CacheControl = "no-cache";
-            context.Response.Headers["X-Accel-Buffering"] = "no";
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-            await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-
-            var writer = WriteLoopAsync(context, client, positions);
-            foreach (var channel in channels)
-            {
-                await node.Requests.HandleAsync(client, new SubscribeRequest(channel, Since: positions.Since(channel)), new Reply(client), cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            }
-            await Task.WhenAny(writer, Task.Delay(Timeout.Infinite, context.RequestAborted)).ConfigureAwait(false);
-            client.Close();
-            await writer.ConfigureAwait(false);
+            await StreamAsync(context, client, channels).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -95,6 +80,27 @@ public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTra
         {
             client.Close();
         }
+    }
+
+    /// <summary>Starts the event stream, subscribes to every channel (resuming from Last-Event-ID) and runs until either side ends it.</summary>
+    private async Task StreamAsync(HttpContext context, Client client, string[] channels)
+    {
+        var positions = new Positions(channels, context.Request.Headers["Last-Event-ID"].ToString());
+
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        context.Response.Headers["X-Accel-Buffering"] = "no";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+
+        var writer = WriteLoopAsync(context, client, positions);
+        foreach (var channel in channels)
+        {
+            await node.Requests.HandleAsync(client, new SubscribeRequest(channel, Since: positions.Since(channel)), new Reply(client), cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        await Task.WhenAny(writer, Task.Delay(Timeout.Infinite, context.RequestAborted)).ConfigureAwait(false);
+        client.Close();
+        await writer.ConfigureAwait(false);
     }
 
     private async Task WriteLoopAsync(HttpContext context, Client client, Positions positions)

@@ -66,26 +66,9 @@ internal static class WebSocketPump
                         continue;
                     }
                 }
-                buffer ??= ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                buffer = MakeRoom(buffer ?? ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer), ref count, maxBytes, ref oversized);
                 // The usable part of the buffer never exceeds the limit (pooled arrays may be larger).
                 var capacity = Math.Min(buffer.Length, maxBytes);
-                if (count == capacity)
-                {
-                    if (capacity == maxBytes)
-                    {
-                        // Too large: keep reading into the same buffer only to discard the rest.
-                        oversized = true;
-                        count = 0;
-                    }
-                    else
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes));
-                        buffer.AsSpan(0, count).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                        capacity = Math.Min(buffer.Length, maxBytes);
-                    }
-                }
                 var result = await socket.ReceiveAsync(buffer.AsMemory(count, capacity - count), CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
@@ -117,6 +100,30 @@ internal static class WebSocketPump
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+    }
+
+    /// <summary>
+    /// When the buffer is full: below the limit, moves the message into a larger rented buffer;
+    /// at the limit, marks the message too large and keeps reading into the same buffer only to
+    /// discard the rest.
+    /// </summary>
+    private static byte[] MakeRoom(byte[] buffer, ref int count, int maxBytes, ref bool oversized)
+    {
+        var capacity = Math.Min(buffer.Length, maxBytes);
+        if (count != capacity)
+        {
+            return buffer;
+        }
+        if (capacity == maxBytes)
+        {
+            oversized = true;
+            count = 0;
+            return buffer;
+        }
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes));
+        buffer.AsSpan(0, count).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 namespace Herald.Core.Auth;
 
-/// <summary>What an API key may do (F-AU-2). <see cref="Admin"/> includes every other scope.</summary>
+/// <summary>What an API key may do. <see cref="Admin"/> includes every other scope.</summary>
 [Flags]
 public enum ApiKeyScope
 {

@@ -2,7 +2,7 @@ using Herald.Core.Channels;
 
 namespace Herald.Core.Auth;
 
-/// <summary>The scoping rules of F-AU-3, in one place for every transport and the HTTP API.</summary>
+/// <summary>Which channels a user, an organisation or an API key may use, in one place for every transport and the HTTP API.</summary>
 public static class ChannelAuthorizer
 {
     /// <summary>True when the principal may read (subscribe, history, presence) the channel.</summary>

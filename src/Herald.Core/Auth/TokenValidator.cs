@@ -14,7 +14,7 @@ public readonly record struct TokenResult(HeraldPrincipal? Principal, HeraldErro
 }
 
 /// <summary>
-/// Validates user JWTs (F-AU-1). Algorithms are pinned: HS256 only against the configured secret,
+/// Validates user JWTs. Algorithms are pinned: HS256 only against the configured secret,
 /// RS256 only against the configured public key; <c>alg: none</c>, any other algorithm and
 /// HS/RS confusion (an HMAC made with the public key) are refused. <c>exp</c> and <c>nbf</c> are
 /// enforced when present; <c>sub</c> and <c>org</c> are required. Thread-safe.

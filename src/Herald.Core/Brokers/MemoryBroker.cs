@@ -38,9 +38,6 @@ public sealed class MemoryBroker : IBroker
         _bus = bus;
     }
 
-    /// <summary>The bus this broker is on.</summary>
-    public MemoryBrokerBus Bus => _bus;
-
     public async Task StartAsync(IBrokerHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);

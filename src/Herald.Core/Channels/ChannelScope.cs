@@ -1,6 +1,6 @@
 namespace Herald.Core.Channels;
 
-/// <summary>Who may subscribe to the channels of a namespace (F-AU-3).</summary>
+/// <summary>Who may subscribe to the channels of a namespace.</summary>
 public enum ChannelScope
 {
     /// <summary>The first segment is an organisation id; only members of that organisation.</summary>

@@ -2,7 +2,7 @@ using Herald.Core.History;
 
 namespace Herald.Core.Channels;
 
-/// <summary>How publications of a namespace reach subscribers (F-ST-1, F-ST-2).</summary>
+/// <summary>How publications of a namespace reach subscribers: one by one, in batches, or conflated per key.</summary>
 public enum DeliveryMode
 {
     /// <summary>Each publication as its own frame, at once.</summary>
@@ -13,7 +13,7 @@ public enum DeliveryMode
     Conflated,
 }
 
-/// <summary>Options of one channel namespace (F-CH-2). Bound from <c>Herald:Namespaces:{name}</c>.</summary>
+/// <summary>Options of one channel namespace (the part of a channel name before the colon). Bound from <c>Herald:Namespaces:{name}</c>.</summary>
 public sealed class NamespaceOptions
 {
     public const int DefaultHistorySize = 100;
@@ -35,13 +35,13 @@ public sealed class NamespaceOptions
     /// <summary>How long a publication stays in history, in seconds.</summary>
     public int HistoryTtlSeconds { get; set; } = DefaultHistoryTtlSeconds;
 
-    /// <summary>Keep the newest publication per <c>key</c> and send it to every new subscriber (F-CH-5).</summary>
+    /// <summary>Keep the newest publication per <c>key</c> and send it to every new subscriber.</summary>
     public bool KeepLatestState { get; set; }
 
     /// <summary>Keys of latest state kept per channel.</summary>
     public int MaxStateKeys { get; set; } = DefaultMaxStateKeys;
 
-    /// <summary>Track who is subscribed (F-PRS-1): the <c>presence</c> request and <c>GET /api/presence</c>.</summary>
+    /// <summary>Track who is subscribed: the <c>presence</c> request and <c>GET /api/presence</c>.</summary>
     public bool Presence { get; set; }
 
     /// <summary>Publish <c>presence.join</c> and <c>presence.leave</c> when a user's first connection arrives or last one leaves.</summary>

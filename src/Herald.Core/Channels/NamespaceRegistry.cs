@@ -37,14 +37,14 @@ public sealed class NamespaceRegistry
                 KeepLatestState = name is "org" or "workspace" or "service" or "operation" or "connection" or "user",
             };
         }
-        // Who is looking at a workspace (seeds 000 and 004).
+        // Who is looking at a workspace (workspace presence with join and leave events).
         result["workspace"].Presence = true;
         result["workspace"].JoinLeave = true;
-        // Log streams: a long tail for late viewers, delivered in batches (F-ST-1).
+        // Log streams: a long tail for late viewers, delivered in batches.
         result["logs"].HistorySize = 1000;
         result["logs"].HistoryTtlSeconds = 3600;
         result["logs"].Delivery = DeliveryMode.Batched;
-        // Metric streams: a short history for charts, conflated per metric key (F-ST-2).
+        // Metric streams: a short history for charts, conflated per metric key.
         result["metrics"].HistorySize = 300;
         result["metrics"].Delivery = DeliveryMode.Conflated;
         return result;

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Herald.Core.Channels;
 
 /// <summary>
-/// A subscription filter (F-CH-4): a map from tag name to the values allowed for it. A publication
+/// A subscription filter: a map from tag name to the values allowed for it. A publication
 /// passes when, for every tag named in the filter, the publication carries that tag with one of the
 /// allowed values. A publication without the tag does not pass. An empty filter passes everything.
 /// Immutable; thread-safe.

@@ -3,7 +3,7 @@ namespace Herald.Core.History;
 /// <summary>What a store keeps for one channel: derived from its namespace's options.</summary>
 /// <param name="Size">Publications kept; 0 keeps none (the stream position still advances).</param>
 /// <param name="Ttl">How long a publication is kept.</param>
-/// <param name="KeepState">Whether the newest publication per key is kept (latest state).</param>
+/// <param name="KeepState">Whether the newest publication per key is kept (latest state, sent to every new subscriber).</param>
 /// <param name="MaxStateKeys">Keys kept per channel; the least recently updated go first.</param>
 public sealed record HistoryOptions(int Size, TimeSpan Ttl, bool KeepState, int MaxStateKeys);
 

@@ -1,7 +1,7 @@
 namespace Herald.Core.Notifications;
 
 /// <summary>
-/// Keeps notifications and each user's read and dismissed marks (F-NO-1, F-NO-2).
+/// Keeps notifications and each user's read and dismissed marks.
 /// Implementations: <see cref="MemoryNotificationStore"/>, SQLite, PostgreSQL; checked by the
 /// compliance suite in tests/Herald.Specification.Tests.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Herald.Core.Notifications;
 
 /// <summary>
-/// A notification (F-NO-1) for one user (<see cref="UserId"/>) or for every member of an
+/// A notification for one user (<see cref="UserId"/>) or for every member of an
 /// organisation (<see cref="OrgId"/>); exactly one of the two is set. Read and dismissed are
 /// per user, kept by the store.
 /// </summary>

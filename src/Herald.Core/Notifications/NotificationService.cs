@@ -9,7 +9,7 @@ namespace Herald.Core.Notifications;
 public sealed record NotificationRequest(string? User, string? Org, string? Title, string? Message, string? Level, string? Link, ReadOnlyMemory<byte> Data);
 
 /// <summary>
-/// Notification inboxes (F-NO-1, F-NO-2): persisted, delivered live as <c>notification</c> on
+/// Notification inboxes: persisted, delivered live as <c>notification</c> on
 /// <c>user:{id}</c> (or on <c>org:{org}</c> for an organisation), and the unread count pushed as
 /// <c>notifications.unread</c> on <c>user:{id}</c> whenever it changes, so every tab shows the same
 /// badge. An offline user finds everything through the inbox API. Thread-safe.
@@ -39,31 +39,11 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
 
     public async ValueTask<(Notification? Notification, HeraldError? Error)> CreateAsync(NotificationRequest request, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrEmpty(request.User) == string.IsNullOrEmpty(request.Org))
+        if (ValidateFields(request) is { } error)
         {
-            return (null, HeraldError.BadRequest("exactly one of 'user' and 'org' is required"));
-        }
-        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Length > MaxTitleLength)
-        {
-            return (null, HeraldError.BadRequest($"'title' is required and at most {MaxTitleLength} characters"));
-        }
-        if (request.Message is null || request.Message.Length > MaxMessageLength)
-        {
-            return (null, HeraldError.BadRequest($"'message' is required and at most {MaxMessageLength} characters"));
+            return (null, error);
         }
         var level = request.Level ?? "info";
-        if (!Notification.Levels.Contains(level))
-        {
-            return (null, HeraldError.BadRequest("'level' must be one of info, success, warning, error"));
-        }
-        if (request.Link is { Length: > 2048 })
-        {
-            return (null, HeraldError.BadRequest("'link' is longer than 2048 characters"));
-        }
-        if (request.Data.Length > MaxDataBytes)
-        {
-            return (null, HeraldError.BadRequest($"'data' is larger than {MaxDataBytes} bytes"));
-        }
         // The target must be a valid segment of a user or org channel.
         var channel = request.User is { } user ? $"user:{user}" : $"org:{request.Org}";
         if (node.Namespaces.Resolve(channel, node.Options.Limits.MaxChannelNameLength, out _, out _) is { } invalid)
@@ -75,8 +55,9 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
             Id = Notification.NewId(),
             UserId = request.User,
             OrgId = request.User is null ? request.Org : null,
-            Title = request.Title,
-            Message = request.Message,
+            // ValidateFields has refused a missing title or message.
+            Title = request.Title!,
+            Message = request.Message!,
             Level = level,
             Link = request.Link,
             Data = request.Data,
@@ -84,21 +65,55 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
         };
         await store.AddAsync(notification, cancellationToken).ConfigureAwait(false);
         await node.PublishAsync(new PublishRequest(channel, "notification", Serialize(new InboxItem(notification, false))), cancellationToken).ConfigureAwait(false);
+        await PushUnreadToRecipientsAsync(notification, cancellationToken).ConfigureAwait(false);
+        return (notification, null);
+    }
+
+    /// <summary>Checks the target is one of user and org, and the title, message, level, link and data limits.</summary>
+    private static HeraldError? ValidateFields(NotificationRequest request)
+    {
+        if (string.IsNullOrEmpty(request.User) == string.IsNullOrEmpty(request.Org))
+        {
+            return HeraldError.BadRequest("exactly one of 'user' and 'org' is required");
+        }
+        if (string.IsNullOrWhiteSpace(request.Title) || request.Title.Length > MaxTitleLength)
+        {
+            return HeraldError.BadRequest($"'title' is required and at most {MaxTitleLength} characters");
+        }
+        if (request.Message is null || request.Message.Length > MaxMessageLength)
+        {
+            return HeraldError.BadRequest($"'message' is required and at most {MaxMessageLength} characters");
+        }
+        if (!Notification.Levels.Contains(request.Level ?? "info"))
+        {
+            return HeraldError.BadRequest("'level' must be one of info, success, warning, error");
+        }
+        if (request.Link is { Length: > 2048 })
+        {
+            return HeraldError.BadRequest("'link' is longer than 2048 characters");
+        }
+        if (request.Data.Length > MaxDataBytes)
+        {
+            return HeraldError.BadRequest($"'data' is larger than {MaxDataBytes} bytes");
+        }
+        return null;
+    }
+
+    /// <summary>Pushes the new unread count to the user, or to every member of the organisation connected here.</summary>
+    private async ValueTask PushUnreadToRecipientsAsync(Notification notification, CancellationToken cancellationToken)
+    {
         if (notification.UserId is { } userId)
         {
             await PushUnreadAsync(userId, null, cancellationToken).ConfigureAwait(false);
+            return;
         }
-        else
+        // Every member connected here gets a fresh count; others read it when they load their inbox.
+        var members = node.Connections.Clients.Select(c => c.Principal).OfType<HeraldPrincipal>()
+            .Where(p => p.OrgId == notification.OrgId).Select(p => p.UserId).Distinct(StringComparer.Ordinal);
+        foreach (var member in members)
         {
-            // Every member connected here gets a fresh count; others read it when they load their inbox.
-            var members = node.Connections.Clients.Select(c => c.Principal).OfType<HeraldPrincipal>()
-                .Where(p => p.OrgId == notification.OrgId).Select(p => p.UserId).Distinct(StringComparer.Ordinal);
-            foreach (var member in members)
-            {
-                await PushUnreadAsync(member, notification.OrgId, cancellationToken).ConfigureAwait(false);
-            }
+            await PushUnreadAsync(member, notification.OrgId, cancellationToken).ConfigureAwait(false);
         }
-        return (notification, null);
     }
 
     public ValueTask<InboxPage> ListAsync(HeraldPrincipal user, int limit, string? before, bool unreadOnly, CancellationToken cancellationToken = default) =>

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Herald.Core.Operations;
 
 /// <summary>
-/// Runs operations of one type inside the server (F-OP-6). Register implementations as
+/// Runs operations of one type inside the server. Register implementations as
 /// <c>IOperationHandler</c> services. The server runs <see cref="ExecuteAsync"/> in the background
 /// once the operation is created, never two operations of one resource at once; returning completes
 /// the operation, throwing fails it with the exception's message, and when the operation is

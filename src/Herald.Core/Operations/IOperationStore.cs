@@ -7,7 +7,7 @@ namespace Herald.Core.Operations;
 public readonly record struct CreateResult(Operation Operation, bool Created, bool SameIdempotencyKey);
 
 /// <summary>
-/// Keeps operations (F-OP-1, F-OP-5). Implementations: <see cref="MemoryOperationStore"/>, SQLite,
+/// Keeps operations and expires finished ones after their retention. Implementations: <see cref="MemoryOperationStore"/>, SQLite,
 /// PostgreSQL. Checked by the compliance suite in tests/Herald.Specification.Tests.
 /// </summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 namespace Herald.Core.Operations;
 
 /// <summary>
-/// A long-running operation (F-OP-1): the fields of seed 002's <c>active_operations</c> plus
+/// A long-running operation: type, resource, status, progress, message, error, parameters and times, plus
 /// organisation, attempt, retry link, idempotency key, cancel request and result. Immutable: every
 /// change is a new instance with a higher <see cref="Version"/>.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed record Operation
 
     public string? Error { get; init; }
 
-    /// <summary>The parameters as raw JSON (seed 002's <c>metadata</c>); empty when none.</summary>
+    /// <summary>The parameters as raw JSON (what the creator passed in); empty when none.</summary>
     public ReadOnlyMemory<byte> Parameters { get; init; }
 
     /// <summary>The worker's result as raw JSON; empty until set.</summary>

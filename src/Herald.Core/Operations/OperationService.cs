@@ -38,9 +38,6 @@ public sealed partial class OperationService : IAsyncDisposable
     /// <summary>How many resources have an in-process handler running or waiting now.</summary>
     internal int ResourceGateCount => _resourceGates.Count;
 
-    /// <summary>The types that have an in-process handler.</summary>
-    public IReadOnlyCollection<string> HandledTypes => _handlers.Keys;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -280,18 +277,12 @@ public sealed partial class OperationService : IAsyncDisposable
         }
     }
 
-    private static OperationError? ValidateType(string? type)
+    private static OperationError? ValidateType(string? type) => Internal.TypeNameRule.Check(type) switch
     {
-        if (string.IsNullOrEmpty(type))
-        {
-            return OperationError.BadRequest("'type' is required");
-        }
-        if (type.Length > Node.MaxTypeLength || !type.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or ':'))
-        {
-            return OperationError.BadRequest($"'type' must be 1-{Node.MaxTypeLength} characters of A-Z, a-z, 0-9 and _ . - :");
-        }
-        return null;
-    }
+        Internal.TypeNameProblem.None => null,
+        Internal.TypeNameProblem.Missing => OperationError.BadRequest("'type' is required"),
+        _ => OperationError.BadRequest($"'type' must be 1-{Node.MaxTypeLength} characters of A-Z, a-z, 0-9 and _ . - :"),
+    };
 
     public async ValueTask DisposeAsync()
     {

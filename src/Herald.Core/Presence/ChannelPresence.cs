@@ -3,7 +3,7 @@ using Herald.Messages.Presence;
 namespace Herald.Core.Presence;
 
 /// <summary>
-/// Who is in one channel on this node (F-PRS-1). Entries follow subscriptions: they appear when a
+/// Who is in one channel on this node. Entries follow subscriptions: they appear when a
 /// connection subscribes and go when it unsubscribes or disconnects, including a connection that
 /// died without closing (removed when the heartbeat gives up on it). Thread-safe.
 /// </summary>

@@ -76,10 +76,13 @@ internal static class Placeholders
                 return false;
             }
         }
-        if (!isPlaceholder)
-        {
-            return true;
-        }
+        return !isPlaceholder || CheckPlaceholder(num, value, attachmentCount, out error);
+    }
+
+    /// <summary>Checks the <c>num</c> of an object marked <c>_placeholder: true</c> against the announced attachments.</summary>
+    private static bool CheckPlaceholder(Num num, int value, int attachmentCount, out SocketIOError error)
+    {
+        error = default;
         switch (num)
         {
             case Num.Missing:

@@ -1,7 +1,7 @@
 namespace Herald.Storage.Sqlite.Schema;
 
 /// <summary>
-/// Operations: seed 002's <c>active_operations</c> plus organisation, attempt, retry link,
+/// Operations: type, resource, status, progress, message, error, parameters and times, plus organisation, attempt, retry link,
 /// idempotency key, cancel request, result and version. <c>parameters</c> and <c>result</c> are the
 /// raw JSON bytes, NULL when empty; times are Unix time in 100 ns ticks
 /// (<c>datetime(created_at / 10000000, 'unixepoch')</c> reads one), which keeps a

@@ -36,46 +36,13 @@ public sealed partial class EngineIOServer
         }
         try
         {
-            var client = session.Client;
-            var frames = new List<EngineIOFrame>();
-            var closing = false;
-            try
+            var (frames, closing, wakeAnswer) = await WaitForFramesAsync(context, session, wake.Token).ConfigureAwait(false);
+            if (wakeAnswer is not null)
             {
-                while (frames.Count == 0)
-                {
-                    if (!await client.Outbox.WaitToReadAsync(wake.Token).ConfigureAwait(false))
-                    {
-                        closing = true;
-                        break;
-                    }
-                    while (client.Outbox.TryDequeue(out var frame))
-                    {
-                        frames.Add(new EngineIOFrame(frame.Bytes, frame.IsBinary));
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested && session.WakeAnswer is { } answer)
-            {
-                await WriteText(context, answer).ConfigureAwait(false);
+                await WriteText(context, wakeAnswer).ConfigureAwait(false);
                 return;
             }
-            if (closing)
-            {
-                if (client.DisconnectCode is { } code)
-                {
-                    frames.AddRange(handler.FinalFrames(session, code).Select(f => new EngineIOFrame(f.Bytes, f.IsBinary)));
-                }
-                frames.Add(EngineIOFrame.Close);
-            }
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = EngineIOCodec.PollingContentType;
-            context.Response.Headers.CacheControl = "no-store";
-            EngineIOCodec.WritePayload(context.Response.BodyWriter, frames);
-            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-            if (closing)
-            {
-                client.Close();
-            }
+            await AnswerPollAsync(context, session, frames, closing).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -84,6 +51,59 @@ public sealed partial class EngineIOServer
         finally
         {
             session.EndPoll();
+        }
+    }
+
+    /// <summary>
+    /// Waits until the outbox has frames (closing is true when it completed instead), or until the
+    /// wait is woken with an answer (a noop for an upgrade) while the request is still open.
+    /// </summary>
+    private static async Task<(List<EngineIOFrame> Frames, bool Closing, byte[]? WakeAnswer)> WaitForFramesAsync(
+        HttpContext context, EngineIOSession session, CancellationToken wake)
+    {
+        var outbox = session.Client.Outbox;
+        var frames = new List<EngineIOFrame>();
+        try
+        {
+            while (frames.Count == 0)
+            {
+                if (!await outbox.WaitToReadAsync(wake).ConfigureAwait(false))
+                {
+                    return (frames, true, null);
+                }
+                while (outbox.TryDequeue(out var frame))
+                {
+                    frames.Add(new EngineIOFrame(frame.Bytes, frame.IsBinary));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested && session.WakeAnswer is { } answer)
+        {
+            return (frames, false, answer);
+        }
+        return (frames, false, null);
+    }
+
+    /// <summary>Writes the frames as one payload; when closing, adds the final frames and the close packet, then closes the client.</summary>
+    private async Task AnswerPollAsync(HttpContext context, EngineIOSession session, List<EngineIOFrame> frames, bool closing)
+    {
+        var client = session.Client;
+        if (closing)
+        {
+            if (client.DisconnectCode is { } code)
+            {
+                frames.AddRange(handler.FinalFrames(session, code).Select(f => new EngineIOFrame(f.Bytes, f.IsBinary)));
+            }
+            frames.Add(EngineIOFrame.Close);
+        }
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = EngineIOCodec.PollingContentType;
+        context.Response.Headers.CacheControl = "no-store";
+        EngineIOCodec.WritePayload(context.Response.BodyWriter, frames);
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        if (closing)
+        {
+            client.Close();
         }
     }
 

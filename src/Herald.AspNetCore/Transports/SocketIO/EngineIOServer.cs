@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Herald.AspNetCore.Transports.SocketIO;
 
 /// <summary>
-/// An Engine.IO v4 server (F-PR-2): the handshake, HTTP long-polling (one GET at a time, packets
+/// An Engine.IO v4 server, the transport under Socket.IO v5: the handshake, HTTP long-polling (one GET at a time, packets
 /// joined with the record separator), WebSocket, the upgrade from polling to WebSocket (probe,
 /// upgrade, noop), ping and pong (through the node's heartbeat: the client answers the <c>2</c>
 /// frames with <c>3</c>), <c>maxPayload</c>, and the protocol's HTTP error answers. Every session is
@@ -40,9 +40,9 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
     /// <summary>Handles one request to the endpoint.</summary>
     public async Task HandleAsync(HttpContext context)
     {
-        if (node.IsShuttingDown)
+        if (TransportGuard.CheckShutdown(node) is { } shuttingDown)
         {
-            await Error(context, EngineIOHttpErrorCode.BadRequest, "server is shutting down", StatusCodes.Status503ServiceUnavailable).ConfigureAwait(false);
+            await Refuse(context, shuttingDown).ConfigureAwait(false);
             return;
         }
         if (QueryParameter.Get(context.Request, "EIO") != "4")
@@ -56,51 +56,67 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
             await Error(context, EngineIOHttpErrorCode.TransportUnknown).ConfigureAwait(false);
             return;
         }
-        if (!origins.IsAllowed(context))
+        if (TransportGuard.CheckOrigin(context, origins, logger) is { } originRefused)
         {
-            logger.OriginRefused(context.Request.Headers.Origin.ToString(), context.Request.Path);
-            await Error(context, EngineIOHttpErrorCode.Forbidden).ConfigureAwait(false);
+            await Refuse(context, originRefused).ConfigureAwait(false);
             return;
         }
         var sid = QueryParameter.Get(context.Request, "sid") ?? "";
         if (transport == "websocket")
         {
-            if (WebSocketHandshake.Check(context) is not null)
-            {
-                await Error(context, EngineIOHttpErrorCode.BadRequest).ConfigureAwait(false);
-                return;
-            }
-            if (sid.Length == 0)
-            {
-                await RunWebSocketAsync(context, Open(context, webSocket: true)).ConfigureAwait(false);
-                return;
-            }
-            if (!_sessions.TryGetValue(sid, out var upgrading) || upgrading.TransportState == EngineIOSession.Closed)
-            {
-                await Error(context, EngineIOHttpErrorCode.SessionIdUnknown).ConfigureAwait(false);
-                return;
-            }
-            if (upgrading.TransportState != EngineIOSession.Polling)
-            {
-                // Already upgraded (or upgrading): like the reference server, accept and close at once.
-                var (extra, extraStream) = await WebSocketPump.AcceptAsync(context).ConfigureAwait(false);
-                using (extra)
-                {
-                    using var timeout = new CancellationTokenSource(WebSocketPump.CloseGrace);
-                    try
-                    {
-                        await extra.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "session already upgraded", timeout.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException)
-                    {
-                    }
-                }
-                await extraStream.DisposeAsync().ConfigureAwait(false);
-                return;
-            }
-            await UpgradeAsync(context, upgrading).ConfigureAwait(false);
+            await HandleWebSocketRequestAsync(context, sid).ConfigureAwait(false);
+        }
+        else
+        {
+            await HandlePollingRequestAsync(context, sid).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleWebSocketRequestAsync(HttpContext context, string sid)
+    {
+        if (WebSocketHandshake.Check(context) is not null)
+        {
+            await Error(context, EngineIOHttpErrorCode.BadRequest).ConfigureAwait(false);
             return;
         }
+        if (sid.Length == 0)
+        {
+            await RunWebSocketAsync(context, Open(context, webSocket: true)).ConfigureAwait(false);
+            return;
+        }
+        if (!_sessions.TryGetValue(sid, out var upgrading) || upgrading.TransportState == EngineIOSession.Closed)
+        {
+            await Error(context, EngineIOHttpErrorCode.SessionIdUnknown).ConfigureAwait(false);
+            return;
+        }
+        if (upgrading.TransportState != EngineIOSession.Polling)
+        {
+            await RefuseSecondUpgradeAsync(context).ConfigureAwait(false);
+            return;
+        }
+        await UpgradeAsync(context, upgrading).ConfigureAwait(false);
+    }
+
+    /// <summary>Already upgraded (or upgrading): like the reference server, accept and close at once.</summary>
+    private static async Task RefuseSecondUpgradeAsync(HttpContext context)
+    {
+        var (extra, extraStream) = await WebSocketPump.AcceptAsync(context).ConfigureAwait(false);
+        using (extra)
+        {
+            using var timeout = new CancellationTokenSource(WebSocketPump.CloseGrace);
+            try
+            {
+                await extra.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "session already upgraded", timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException)
+            {
+            }
+        }
+        await extraStream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandlePollingRequestAsync(HttpContext context, string sid)
+    {
         if (sid.Length == 0)
         {
             if (!HttpMethods.IsGet(context.Request.Method))
@@ -209,6 +225,15 @@ public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEng
     private static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>
+    /// A <see cref="TransportGuard"/> refusal in Engine.IO's format: shutting down is 503 with
+    /// <c>{"code":3,"message":"server is shutting down"}</c>; a refused origin is the reference
+    /// server's 403 <c>{"code":4,"message":"Forbidden"}</c>.
+    /// </summary>
+    private static Task Refuse(HttpContext context, TransportRefusal refusal) => refusal == TransportRefusal.ShuttingDown
+        ? Error(context, EngineIOHttpErrorCode.BadRequest, TransportGuard.Message(refusal), TransportGuard.StatusCode(refusal))
+        : Error(context, EngineIOHttpErrorCode.Forbidden);
 
     private static async Task Error(HttpContext context, EngineIOHttpErrorCode code, string? message = null, int? status = null)
     {
