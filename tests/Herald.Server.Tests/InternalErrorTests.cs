@@ -106,6 +106,23 @@ public sealed class InternalErrorTests
     }
 
     [Fact]
+    public async Task SocketIO_HistoryWithoutAckWhenTheBrokerThrows_EmitsAnErrorEventWith100()
+    {
+        await using var server = await StartAsync();
+        await using var client = await SocketIOTestClient.ConnectUserAsync(server, "u1", "acme");
+
+        await client.SendAsync($"42[\"history\",{JsonSerializer.Serialize(new { channel = Broken })}]");
+
+        var packet = await client.ReceiveAsync();
+        packet.ShouldStartWith("42[\"error\",");
+        var error = JsonDocument.Parse(packet[2..]).RootElement[1];
+        error.GetProperty("ok").GetBoolean().ShouldBeFalse();
+        error.GetProperty("error").Code().ShouldBe(100);
+        error.Str("event").ShouldBe("history");
+        (await client.EmitWithAckAsync("history", JsonSerializer.Serialize(new { channel = Fine }))).GetProperty("ok").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task Sse_SubscribeWhenTheBrokerThrows_IsAn100ErrorEvent_AndTheStreamGoesOn()
     {
         await using var server = await StartAsync();
