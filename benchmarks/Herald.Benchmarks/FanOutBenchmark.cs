@@ -1,10 +1,12 @@
-using Herald.Core.Requests;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Herald.Core;
 using Herald.Core.Auth;
 using Herald.Core.Brokers;
 using Herald.Core.Channels;
+using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.Requests;
 using Herald.Protocol;
 using Herald.Protocol.SocketIO;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Herald.Core;
+using Herald.Messages;
 using Herald.Protocol;
 using Herald.Protocol.SocketIO;
 

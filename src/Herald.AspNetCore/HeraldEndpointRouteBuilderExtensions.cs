@@ -1,7 +1,6 @@
 using Herald.AspNetCore.Http;
 using Herald.AspNetCore.Http.Contracts;
 using Herald.AspNetCore.Transports;
-using Herald.Core;
 using Herald.Core.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,4 @@
-using Herald.Core;
+using Herald.Messages;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore;

@@ -1,8 +1,9 @@
-using Herald.Core.Internal;
 using Herald.Core.Auth;
 using Herald.Core.Channels;
-using Herald.Core.History;
-using Herald.Core.Requests;
+using Herald.Core.Internal;
+using Herald.Messages;
+using Herald.Messages.History;
+using Herald.Messages.Requests;
 
 namespace Herald.Core;
 

@@ -1,5 +1,6 @@
 using Herald.Core.Auth;
 using Herald.Core.Internal;
+using Herald.Messages;
 
 namespace Herald.Core;
 
@@ -138,11 +139,11 @@ public sealed partial class Client
             }
             if (IsClosed)
             {
-                return Core.DisconnectCode.InternalError;
+                return Messages.DisconnectCode.InternalError;
             }
             if (!_node.Connections.TryAddUser(this, principal.UserId))
             {
-                return Core.DisconnectCode.ConnectionLimit;
+                return Messages.DisconnectCode.ConnectionLimit;
             }
             Principal = principal;
         }
@@ -181,7 +182,7 @@ public sealed partial class Client
         {
             return true;
         }
-        Disconnect(Core.DisconnectCode.TooManyRequests);
+        Disconnect(Messages.DisconnectCode.TooManyRequests);
         return false;
     }
 
@@ -214,7 +215,7 @@ public sealed partial class Client
         if (!IsClosed && _disconnectCode == 0)
         {
             _node.Metrics.DroppedMessage(TransportIndex);
-            Disconnect(Core.DisconnectCode.SlowConsumer);
+            Disconnect(Messages.DisconnectCode.SlowConsumer);
         }
         return false;
     }
@@ -231,7 +232,7 @@ public sealed partial class Client
             return;
         }
         _node.Metrics.Disconnected(TransportIndex, code);
-        if (code == Core.DisconnectCode.SlowConsumer)
+        if (code == Messages.DisconnectCode.SlowConsumer)
         {
             _node.Metrics.SlowConsumer(TransportIndex);
             Outbox.Complete();
@@ -274,7 +275,7 @@ public sealed partial class Client
         if (writeStarted != 0 && now - writeStarted > writeTimeout)
         {
             // Also after a disconnect: the final frames and the close may stall as well.
-            Disconnect(Core.DisconnectCode.SlowConsumer);
+            Disconnect(Messages.DisconnectCode.SlowConsumer);
             _abortTransport?.Invoke();
             return;
         }
@@ -284,7 +285,7 @@ public sealed partial class Client
         }
         if (Principal is null && now - CreatedAt > handshakeTimeout)
         {
-            Disconnect(Core.DisconnectCode.HandshakeTimeout);
+            Disconnect(Messages.DisconnectCode.HandshakeTimeout);
             return;
         }
         if (PingFrame.IsEmpty)
@@ -295,7 +296,7 @@ public sealed partial class Client
         var lastActivity = ExpectsPong ? Volatile.Read(ref _lastActivity) : now;
         if (lastActivity < lastPing && now - lastPing > timeout)
         {
-            Disconnect(Core.DisconnectCode.NoPong);
+            Disconnect(Messages.DisconnectCode.NoPong);
             return;
         }
         if (now - lastPing >= interval && lastActivity >= lastPing)

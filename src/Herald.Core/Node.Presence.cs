@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Herald.Core.Channels;
 using Herald.Core.Internal;
 using Herald.Core.Presence;
+using Herald.Messages;
+using Herald.Messages.Presence;
 
 namespace Herald.Core;
 
@@ -67,7 +68,7 @@ public sealed partial class Node
             Id = Publication.NewId(),
             Channel = channel,
             Type = type,
-            Data = SerializePresence(entry),
+            Data = PresenceJson.Serialize(entry),
             Timestamp = Time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         _ = PublishTransientAsync(publication);
@@ -83,26 +84,5 @@ public sealed partial class Node
         {
             Logger.BrokerTransientPublishFailed(ex, publication.Type, publication.Channel);
         }
-    }
-
-    /// <summary><c>{"user":…,"connections":…,"info":…,"since":…}</c>: the same in events and in answers.</summary>
-    public static byte[] SerializePresence(PresenceEntry entry) => JsonBytes.Write(w => WritePresence(w, entry), 128);
-
-    public static void WritePresence(Utf8JsonWriter w, PresenceEntry entry)
-    {
-        w.WriteStartObject();
-        w.WriteString("user"u8, entry.UserId);
-        w.WriteNumber("connections"u8, entry.Connections);
-        w.WritePropertyName("info"u8);
-        if (entry.Info.IsEmpty)
-        {
-            w.WriteNullValue();
-        }
-        else
-        {
-            w.WriteRawValue(entry.Info.Span, skipInputValidation: true);
-        }
-        w.WriteString("since"u8, entry.Since);
-        w.WriteEndObject();
     }
 }

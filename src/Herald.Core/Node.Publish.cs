@@ -1,6 +1,7 @@
-using Herald.Core.Requests;
-using Herald.Core.Internal;
 using Herald.Core.Channels;
+using Herald.Core.Internal;
+using Herald.Messages;
+using Herald.Messages.Requests;
 
 namespace Herald.Core;
 

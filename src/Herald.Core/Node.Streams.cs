@@ -1,5 +1,7 @@
 using Herald.Core.Channels;
 using Herald.Core.History;
+using Herald.Messages;
+using Herald.Messages.History;
 
 namespace Herald.Core;
 

@@ -4,6 +4,7 @@ using Herald.Core.Brokers;
 using Herald.Core.Channels;
 using Herald.Core.History;
 using Herald.Core.Internal;
+using Herald.Messages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

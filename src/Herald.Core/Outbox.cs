@@ -1,5 +1,7 @@
 using System.Threading.Tasks.Sources;
 using Herald.Core.Internal;
+using Herald.Messages;
+using Herald.Messages.History;
 
 namespace Herald.Core;
 
@@ -259,4 +261,4 @@ public readonly record struct OutboundFrame(ReadOnlyMemory<byte> Bytes, bool IsB
 /// A channel's position as a subscribe answer sets it: <paramref name="Reset"/> when the stream
 /// starts there (nothing was recovered), otherwise the recovered publications that follow move it.
 /// </summary>
-public sealed record StreamStart(string Channel, History.StreamPosition Position, bool Reset);
+public sealed record StreamStart(string Channel, StreamPosition Position, bool Reset);

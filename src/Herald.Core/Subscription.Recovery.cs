@@ -1,4 +1,5 @@
-using Herald.Core.History;
+using Herald.Messages;
+using Herald.Messages.History;
 
 namespace Herald.Core;
 

@@ -1,5 +1,6 @@
 using Herald.Core.Channels;
-using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.Requests;
 
 namespace Herald.Core;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Herald.Core;
-using Herald.Core.History;
-using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.History;
+using Herald.Messages.Presence;
+using Herald.Messages.Requests;
 
 namespace Herald.Protocol.SocketIO;
 
@@ -83,7 +84,7 @@ public static class SocketIOAnswers
                 w.WriteStartArray("users"u8);
                 foreach (var user in result.Users!)
                 {
-                    Node.WritePresence(w, user);
+                    PresenceJson.Write(w, user);
                 }
                 w.WriteEndArray();
                 return;

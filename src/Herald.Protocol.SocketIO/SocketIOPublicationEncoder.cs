@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Herald.Core;
+using Herald.Messages;
 using Herald.Protocol.SocketIO.Internal;
 
 namespace Herald.Protocol.SocketIO;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Herald.Core;
-using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.Requests;
 using Herald.Protocol.SocketIO.Internal;
 
 namespace Herald.Protocol.SocketIO;

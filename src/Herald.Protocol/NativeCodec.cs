@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Herald.Core;
-using Herald.Core.History;
-using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.History;
+using Herald.Messages.Presence;
+using Herald.Messages.Requests;
 
 namespace Herald.Protocol;
 
@@ -283,7 +284,7 @@ public static class NativeCodec
         });
 
     /// <summary><c>{"type":"presence","id":…,"channel":…,"data":{"users":[{user,connections,info,since}…]}}</c>.</summary>
-    public static byte[] Presence(byte[]? id, string channel, IReadOnlyList<Herald.Core.Presence.PresenceEntry> users) =>
+    public static byte[] Presence(byte[]? id, string channel, IReadOnlyList<PresenceEntry> users) =>
         Write(w =>
         {
             w.WriteString("type"u8, "presence"u8);
@@ -293,7 +294,7 @@ public static class NativeCodec
             w.WriteStartArray("users"u8);
             foreach (var user in users)
             {
-                Node.WritePresence(w, user);
+                PresenceJson.Write(w, user);
             }
             w.WriteEndArray();
             w.WriteEndObject();

@@ -1,4 +1,4 @@
-using Herald.Core.Requests;
+using Herald.Messages.Requests;
 
 namespace Herald.Protocol;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Herald.Core;
+using Herald.Messages;
 
 namespace Herald.Protocol;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Herald.Core.History;
+using Herald.Messages.History;
 using Herald.Storage.Sqlite.Schema;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,6 @@
-using Herald.Core;
 using Herald.Core.History;
+using Herald.Messages;
+using Herald.Messages.History;
 using Herald.Storage.Sqlite.Internal;
 using Herald.Storage.Sqlite.Schema;
 using Microsoft.Data.Sqlite;

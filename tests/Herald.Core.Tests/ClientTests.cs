@@ -1,8 +1,10 @@
-using Herald.Core.Requests;
 using System.Text;
 using Herald.Core.Auth;
 using Herald.Core.Channels;
+using Herald.Core.Requests;
 using Herald.Core.Tests.Infrastructure;
+using Herald.Messages;
+using Herald.Messages.Requests;
 
 namespace Herald.Core.Tests;
 

@@ -1,5 +1,6 @@
 using Herald.Core.Auth;
 using Herald.Core.Tests.Infrastructure;
+using Herald.Messages;
 
 namespace Herald.Core.Tests;
 

@@ -1,3 +1,5 @@
+using Herald.Messages;
+
 namespace Herald.Core.Tests;
 
 public sealed class HeraldCodesTests

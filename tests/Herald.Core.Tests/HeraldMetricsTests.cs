@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Herald.Core.Brokers;
 using Herald.Core.Tests.Infrastructure;
+using Herald.Messages;
 
 namespace Herald.Core.Tests;
 

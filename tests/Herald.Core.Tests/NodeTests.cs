@@ -1,7 +1,10 @@
-using Herald.Core.Requests;
 using System.Text;
 using Herald.Core.Channels;
+using Herald.Core.Requests;
 using Herald.Core.Tests.Infrastructure;
+using Herald.Messages;
+using Herald.Messages.History;
+using Herald.Messages.Requests;
 
 namespace Herald.Core.Tests;
 
@@ -580,9 +583,9 @@ public sealed class NodeTests
         };
         var arriving = node.Connect("u_2");
         var frames = new List<string>();
-        History.SubscribeResult? answer = null;
+        SubscribeResult? answer = null;
 
-        var error = await arriving.SubscribeAsync("feed:acme", null, new History.StreamPosition(p1.Offset, p1.Epoch!), r =>
+        var error = await arriving.SubscribeAsync("feed:acme", null, new StreamPosition(p1.Offset, p1.Epoch!), r =>
         {
             answer = r;
             // Nothing of the channel may be queued before the answer.

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Herald.Core;
+using Herald.Messages;
 using static Herald.Protocol.SocketIO.Tests.Bytes;
 
 namespace Herald.Protocol.SocketIO.Tests;

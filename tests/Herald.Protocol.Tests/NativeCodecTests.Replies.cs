@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Herald.Core;
+using Herald.Messages;
 
 namespace Herald.Protocol.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Herald.Core;
-using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.Requests;
 
 namespace Herald.Protocol.Tests;
 

@@ -3,6 +3,7 @@ using Herald.AspNetCore;
 using Herald.AspNetCore.Transports.SocketIO;
 using Herald.Core;
 using Herald.Core.Auth;
+using Herald.Messages;
 using Herald.Protocol.SocketIO;
 using Microsoft.Extensions.Options;
 

@@ -2,7 +2,8 @@ using System.Globalization;
 using Herald.AspNetCore.Http.Contracts;
 using Herald.Core;
 using Herald.Core.Auth;
-using Herald.Core.History;
+using Herald.Messages;
+using Herald.Messages.History;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;

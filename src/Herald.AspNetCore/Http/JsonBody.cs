@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Herald.AspNetCore.Http.Contracts;
-using Herald.Core;
+using Herald.Messages;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;

@@ -3,6 +3,7 @@ using Herald.AspNetCore.Http.Contracts;
 using Herald.Core;
 using Herald.Core.Auth;
 using Herald.Core.Notifications;
+using Herald.Messages;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;

@@ -4,6 +4,7 @@ using Herald.Core;
 using Herald.Core.Auth;
 using Herald.Core.Channels;
 using Herald.Core.Operations;
+using Herald.Messages;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;

@@ -1,6 +1,7 @@
 using Herald.AspNetCore.Http.Contracts;
 using Herald.Core;
 using Herald.Core.Auth;
+using Herald.Messages;
 using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;

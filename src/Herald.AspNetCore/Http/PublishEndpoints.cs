@@ -1,6 +1,7 @@
 using Herald.AspNetCore.Http.Contracts;
-using Herald.Core.Requests;
 using Herald.Core;
+using Herald.Messages;
+using Herald.Messages.Requests;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

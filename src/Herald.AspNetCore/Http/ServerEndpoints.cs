@@ -2,6 +2,7 @@ using Herald.AspNetCore.Http.Contracts;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Herald.Core.Auth;
+using Herald.Messages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

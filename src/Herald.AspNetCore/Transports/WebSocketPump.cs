@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
+using Herald.Messages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

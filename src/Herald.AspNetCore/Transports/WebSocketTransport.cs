@@ -3,6 +3,8 @@ using System.Net.WebSockets;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.Requests;
 using Herald.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

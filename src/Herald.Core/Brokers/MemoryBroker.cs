@@ -1,4 +1,6 @@
 using Herald.Core.History;
+using Herald.Messages;
+using Herald.Messages.History;
 
 namespace Herald.Core.Brokers;
 

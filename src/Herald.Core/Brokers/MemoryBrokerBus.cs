@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Herald.Core.History;
+using Herald.Messages;
 
 namespace Herald.Core.Brokers;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Herald.Messages;
 
 namespace Herald.Core.Channels;
 

@@ -1,3 +1,6 @@
+using Herald.Messages;
+using Herald.Messages.History;
+
 namespace Herald.Core.History;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Herald.Messages;
+using Herald.Messages.History;
 
 namespace Herald.Core.History;
 

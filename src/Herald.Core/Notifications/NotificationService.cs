@@ -1,6 +1,7 @@
-using Herald.Core.Requests;
 using System.Text.Json;
 using Herald.Core.Auth;
+using Herald.Messages;
+using Herald.Messages.Requests;
 
 namespace Herald.Core.Notifications;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Herald.Messages;
 
 namespace Herald.Core.Operations;
 

@@ -1,8 +1,8 @@
-using Herald.Core.Requests;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Herald.Core.Auth;
 using Herald.Core.Internal;
+using Herald.Messages.Requests;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Core.Operations;

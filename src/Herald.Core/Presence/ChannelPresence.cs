@@ -1,3 +1,5 @@
+using Herald.Messages.Presence;
+
 namespace Herald.Core.Presence;
 
 /// <summary>

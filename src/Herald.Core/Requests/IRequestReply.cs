@@ -1,3 +1,5 @@
+using Herald.Messages.Requests;
+
 namespace Herald.Core.Requests;
 
 /// <summary>

@@ -1,6 +1,8 @@
-using Herald.Core.Auth;
 using Herald.Core.Channels;
 using Herald.Core.Internal;
+using Herald.Messages;
+using Herald.Messages.History;
+using Herald.Messages.Requests;
 
 namespace Herald.Core.Requests;
 
@@ -204,7 +206,7 @@ public sealed class RequestHandler
             answer.Fail(RequestKind.History, denied);
             return;
         }
-        var since = history.SinceOffset is { } offset && history.SinceEpoch is { } epoch ? new History.StreamPosition(offset, epoch) : (History.StreamPosition?)null;
+        var since = history.SinceOffset is { } offset && history.SinceEpoch is { } epoch ? new StreamPosition(offset, epoch) : (StreamPosition?)null;
         var (page, error) = await _node.ReadHistoryAsync(name.Value, since, history.SinceOffset, history.Limit, cancellationToken).ConfigureAwait(false);
         answer.Complete(RequestKind.History, error, () => RequestResult.HistoryPage(name.Value, page!));
     }

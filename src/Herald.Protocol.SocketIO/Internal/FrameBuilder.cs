@@ -7,7 +7,7 @@ namespace Herald.Protocol.SocketIO.Internal;
 /// <summary>
 /// Builds one frame of raw bytes and JSON in a per-thread buffer, then copies it out right-sized.
 /// Not reentrant: finish one frame (<see cref="ToArray"/>) before starting another on the same
-/// thread — in particular, never call <see cref="Herald.Core.PreparedPublication.GetFrame"/> while building.
+/// thread — in particular, never let the node encode a publication (which calls the encoder) while building.
 /// </summary>
 internal readonly ref struct FrameBuilder
 {

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Herald.Core;
+using Herald.Messages;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.Storage.Sqlite.Internal;

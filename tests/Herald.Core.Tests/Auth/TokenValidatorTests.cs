@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Herald.Core.Auth;
 using Herald.Core.Tests.Infrastructure;
+using Herald.Messages;
 
 namespace Herald.Core.Tests.Auth;
 

@@ -1,8 +1,10 @@
-using Herald.Core.Requests;
 using System.Collections.Concurrent;
 using System.Text;
 using Herald.Core.Brokers;
+using Herald.Core.Requests;
 using Herald.Core.Tests.Infrastructure;
+using Herald.Messages;
+using Herald.Messages.Requests;
 
 namespace Herald.Core.Tests.Brokers;
 
@@ -13,7 +15,7 @@ public sealed class MemoryBrokerTests
 
     private static Publication Publication(string channel, int publisher, int index) => new()
     {
-        Id = Core.Publication.NewId(),
+        Id = Messages.Publication.NewId(),
         Channel = channel,
         Type = "t",
         Data = Encoding.UTF8.GetBytes($"{{\"p\":{publisher},\"i\":{index}}}"),

@@ -1,4 +1,5 @@
 using Herald.Core.Channels;
+using Herald.Messages;
 
 namespace Herald.Core.Tests.Channels;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Herald.Messages;
 
 namespace Herald.Core.Tests.Infrastructure;
 

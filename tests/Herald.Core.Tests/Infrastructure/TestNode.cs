@@ -1,9 +1,11 @@
-using Herald.Core.Requests;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Herald.Core.Auth;
 using Herald.Core.Brokers;
+using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.Requests;
 
 namespace Herald.Core.Tests.Infrastructure;
 

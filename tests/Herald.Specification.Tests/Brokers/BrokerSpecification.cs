@@ -6,6 +6,9 @@ using Herald.Core.Brokers;
 using Herald.Core.Channels;
 using Herald.Core.History;
 using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.History;
+using Herald.Messages.Requests;
 using Herald.Specification.Tests.Infrastructure;
 
 namespace Herald.Specification.Tests.Brokers;

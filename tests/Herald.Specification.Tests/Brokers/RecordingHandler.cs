@@ -1,5 +1,6 @@
 using Herald.Core;
 using Herald.Core.Brokers;
+using Herald.Messages;
 using Herald.Specification.Tests.Infrastructure;
 
 namespace Herald.Specification.Tests.Brokers;

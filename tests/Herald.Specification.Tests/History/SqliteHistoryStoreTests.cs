@@ -1,6 +1,8 @@
 using System.Text;
 using Herald.Core;
 using Herald.Core.History;
+using Herald.Messages;
+using Herald.Messages.History;
 using Herald.Specification.Tests.Infrastructure;
 using Herald.Storage.Sqlite;
 using Microsoft.Data.Sqlite;

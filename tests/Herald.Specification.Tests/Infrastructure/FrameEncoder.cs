@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Herald.Core;
+using Herald.Messages;
 
 namespace Herald.Specification.Tests.Infrastructure;
 

@@ -3,6 +3,8 @@ using Herald.Core;
 using Herald.Core.History;
 using Herald.Core.Notifications;
 using Herald.Core.Operations;
+using Herald.Messages;
+using Herald.Messages.History;
 using Herald.Specification.Tests.Infrastructure;
 using Herald.Storage.Sqlite;
 

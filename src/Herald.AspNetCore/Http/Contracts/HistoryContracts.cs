@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
-using Herald.Core;
 using Herald.Core.History;
+using Herald.Messages;
+using Herald.Messages.History;
 
 namespace Herald.AspNetCore.Http.Contracts;
 

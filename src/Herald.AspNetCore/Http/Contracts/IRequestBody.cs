@@ -1,4 +1,4 @@
-using Herald.Core;
+using Herald.Messages;
 
 namespace Herald.AspNetCore.Http.Contracts;
 

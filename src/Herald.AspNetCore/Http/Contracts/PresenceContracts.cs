@@ -1,4 +1,4 @@
-using Herald.Core.Presence;
+using Herald.Messages.Presence;
 
 namespace Herald.AspNetCore.Http.Contracts;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using Herald.AspNetCore.Internal;
-using Herald.Core;
+using Herald.Messages;
 using Herald.Protocol.SocketIO;
 using Microsoft.AspNetCore.Http;
 

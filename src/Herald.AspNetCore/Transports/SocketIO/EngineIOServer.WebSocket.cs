@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using Herald.AspNetCore.Internal;
-using Herald.Core;
 using Herald.Protocol.SocketIO;
 using Microsoft.AspNetCore.Http;
 

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
+using Herald.Messages;
 using Herald.Protocol.SocketIO;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

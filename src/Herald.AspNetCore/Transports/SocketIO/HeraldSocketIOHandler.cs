@@ -2,6 +2,8 @@ using System.Text.Json;
 using Herald.AspNetCore.Internal;
 using Herald.Core;
 using Herald.Core.Requests;
+using Herald.Messages;
+using Herald.Messages.Requests;
 using Herald.Protocol.SocketIO;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using Herald.Core;
+using Herald.Messages;
 using Herald.Protocol.SocketIO;
 using Microsoft.AspNetCore.Http;
 

@@ -1,5 +1,5 @@
 using Herald.Core;
-using Herald.Core.Requests;
+using Herald.Messages.Requests;
 using Herald.Protocol.SocketIO;
 
 namespace Herald.AspNetCore.Transports.SocketIO;

@@ -1,9 +1,9 @@
-namespace Herald.Core;
+namespace Herald.Messages;
 
 /// <summary>
 /// Turns a publication into the bytes of one frame of a wire protocol. The node encodes each
 /// publication at most once per encoder and hands the same bytes to every subscriber using that
-/// encoder (see <see cref="EncoderRegistry"/>). Implementations must be thread-safe and must not
+/// encoder (the core's encoder registry). Implementations must be thread-safe and must not
 /// keep the returned array.
 /// </summary>
 public abstract class PublicationEncoder

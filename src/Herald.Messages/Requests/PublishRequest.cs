@@ -1,4 +1,4 @@
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// <c>publish</c>, and the body of <c>POST /api/publish</c>: an event of <paramref name="Type"/>

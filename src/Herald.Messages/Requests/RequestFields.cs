@@ -1,6 +1,6 @@
-using Herald.Core.History;
+using Herald.Messages.History;
 
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// The fields of one request as <see cref="RequestReader"/> read them, each already checked for

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// The one validating reader of request fields, shared by every protocol: the native codec

@@ -1,7 +1,7 @@
-using Herald.Core.History;
-using Herald.Core.Presence;
+using Herald.Messages.History;
+using Herald.Messages.Presence;
 
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// The answer to one request, whatever the protocol: an <see cref="Error"/>, or the success of

@@ -1,6 +1,6 @@
-using Herald.Core.History;
+using Herald.Messages.History;
 
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// <c>subscribe</c>: start receiving a channel, narrowed by tag <paramref name="Filters"/>,

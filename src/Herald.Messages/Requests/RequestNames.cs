@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// The wire names of the requests, the one place where they and their aliases are declared. The

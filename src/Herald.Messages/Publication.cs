@@ -1,7 +1,7 @@
-namespace Herald.Core;
+namespace Herald.Messages;
 
 /// <summary>
-/// One event published into a channel (F-CH-3). Immutable once published: the same instance is
+/// One event published into a channel. Immutable once published: the same instance is
 /// shared by every subscriber and every node-local transport, so it must never be mutated.
 /// </summary>
 public sealed class Publication

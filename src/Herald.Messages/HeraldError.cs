@@ -1,4 +1,4 @@
-namespace Herald.Core;
+namespace Herald.Messages;
 
 /// <summary>The outcome of a request: success, or an error with its code and message.</summary>
 public readonly record struct HeraldError(HeraldErrorCode Code, string Message)

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace Herald.Core;
+namespace Herald.Messages;
 
 /// <summary>Writes JSON straight to UTF-8 bytes: the one helper for answers and event payloads built by hand.</summary>
 public static class JsonBytes

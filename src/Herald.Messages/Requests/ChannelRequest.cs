@@ -1,4 +1,4 @@
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>A request that names only a channel: <c>unsubscribe</c> or <c>presence</c>.</summary>
 public sealed record ChannelRequest : HeraldRequest

@@ -1,4 +1,4 @@
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary><c>ping</c> from the client (answered with <c>pong</c>), or <c>pong</c>, the answer to the server's heartbeat.</summary>
 public sealed record PingRequest : HeraldRequest

@@ -1,4 +1,4 @@
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// What an authenticated connection is told: its id, its user and organisation, the heartbeat's

@@ -1,4 +1,4 @@
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// <c>request_history</c>: publications after <paramref name="SinceOffset"/> (checked against

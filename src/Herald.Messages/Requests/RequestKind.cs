@@ -1,4 +1,4 @@
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>The operations a connection can ask for, whatever its protocol.</summary>
 public enum RequestKind

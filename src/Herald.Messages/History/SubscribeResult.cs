@@ -1,4 +1,4 @@
-namespace Herald.Core.History;
+namespace Herald.Messages.History;
 
 /// <summary>
 /// What a successful subscribe answers with. For channels with a stream: the position, whether

@@ -1,4 +1,4 @@
-namespace Herald.Core.History;
+namespace Herald.Messages.History;
 
 /// <summary>
 /// Where a channel's stream stands: the offset of its newest publication (0 before the first) and

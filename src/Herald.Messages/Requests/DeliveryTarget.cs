@@ -1,4 +1,4 @@
-namespace Herald.Core.Requests;
+namespace Herald.Messages.Requests;
 
 /// <summary>
 /// Where a subscription's publications go on its connection: the encoder of their frames and,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Herald.Core;
+namespace Herald.Messages;
 
 /// <summary>
 /// The JSON fields of a publication as every protocol shows it: <c>type</c>, <c>channel</c>,
