@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.AspNetCore;
 
 /// <summary>Validates <see cref="HeraldOptions"/> at start; every message names the setting at fault.</summary>
-public sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
+internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
 {
     public ValidateOptionsResult Validate(string? name, HeraldOptions options)
     {

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Herald.AspNetCore;
 
 /// <summary>Reads credentials from HTTP requests: user tokens and API keys.</summary>
-public static class HttpAuthentication
+internal static class HttpAuthentication
 {
     /// <summary>The API key header.</summary>
     public const string ApiKeyHeader = "X-API-Key";

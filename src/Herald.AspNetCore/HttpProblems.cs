@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Herald.AspNetCore;
 
 /// <summary>Problem-details answers (RFC 9457) of the HTTP API; the Herald error code, when there is one, is in <c>code</c>.</summary>
-public static class HttpProblems
+internal static class HttpProblems
 {
     public static IResult Result(int status, string detail, HeraldErrorCode? code = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: Title(status),

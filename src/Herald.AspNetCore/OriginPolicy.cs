@@ -9,7 +9,7 @@ namespace Herald.AspNetCore;
 /// WebSocket hijacking) and used for CORS. No <c>Origin</c> header means a non-browser client,
 /// which is allowed; a browser's same-origin request is always allowed.
 /// </summary>
-public sealed class OriginPolicy(IOptions<HeraldOptions> options)
+internal sealed class OriginPolicy(IOptions<HeraldOptions> options)
 {
     private readonly HashSet<string> _allowed = new(options.Value.AllowedOrigins.Select(Normalize), StringComparer.OrdinalIgnoreCase);
 

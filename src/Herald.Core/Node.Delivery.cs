@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Herald.Core.Channels;
+using Herald.Core.Internal;
 using Herald.Messages;
 
 namespace Herald.Core;

@@ -55,7 +55,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     }
 
     /// <summary>The encoders of this node's connections and their frame-cache slots.</summary>
-    public EncoderRegistry Encoders { get; } = new();
+    internal EncoderRegistry Encoders { get; } = new();
 
     /// <summary>Runs the requests of this node's connections, for every transport.</summary>
     public Requests.RequestHandler Requests { get; }

@@ -1,9 +1,10 @@
+using Herald.Core.Internal;
 using Herald.Messages;
 using Herald.Messages.History;
 
 namespace Herald.Core;
 
-public sealed partial class Subscription
+internal sealed partial class Subscription
 {
     private Recovery? _recovery;
 

@@ -1,11 +1,12 @@
 using Herald.Core.Channels;
+using Herald.Core.Internal;
 using Herald.Messages;
 using Herald.Messages.Requests;
 
 namespace Herald.Core;
 
 /// <summary>One connection's subscription to one channel. The filter may be replaced at any time (<c>update_filter</c>).</summary>
-public sealed partial class Subscription(Client client, ChannelName channel, TagFilter? filter, ReadOnlyMemory<byte> presenceInfo, DeliveryTarget target, int encoderSlot)
+internal sealed partial class Subscription(Client client, ChannelName channel, TagFilter? filter, ReadOnlyMemory<byte> presenceInfo, DeliveryTarget target, int encoderSlot)
 {
     private TagFilter? _filter = filter;
 

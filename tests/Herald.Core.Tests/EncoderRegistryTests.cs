@@ -1,4 +1,5 @@
 using System.Text;
+using Herald.Core.Internal;
 using Herald.Core.Requests;
 using Herald.Messages;
 using Herald.Messages.Requests;

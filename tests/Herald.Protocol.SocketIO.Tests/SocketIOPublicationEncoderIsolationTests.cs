@@ -2,6 +2,7 @@ using System.Text;
 using Herald.Core;
 using Herald.Core.Auth;
 using Herald.Core.Brokers;
+using Herald.Core.Internal;
 using Herald.Core.Requests;
 using Herald.Messages;
 using Herald.Messages.Requests;

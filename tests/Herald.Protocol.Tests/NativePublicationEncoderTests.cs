@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Herald.Core;
+using Herald.Core.Internal;
 using Herald.Messages;
 
 namespace Herald.Protocol.Tests;

@@ -21,7 +21,7 @@ namespace Herald.AspNetCore.Transports;
 /// The event <c>id</c> holds the position of every channel of the stream, so the browser's
 /// automatic reconnect with <c>Last-Event-ID</c> recovers all of them.
 /// </summary>
-public sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTransport> logger)
+internal sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseTransport> logger)
 {
     /// <summary>The transport name in stats.</summary>
     public const string Name = "sse";

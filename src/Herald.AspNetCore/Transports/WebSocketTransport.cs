@@ -17,7 +17,7 @@ namespace Herald.AspNetCore.Transports;
 /// <see cref="RequestHandler"/>) and a writer (drains the client's outbox, coalescing queued
 /// frames into one write).
 /// </summary>
-public sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<WebSocketTransport> logger)
+internal sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogger<WebSocketTransport> logger)
 {
     /// <summary>The transport name in stats.</summary>
     public const string Name = "websocket";

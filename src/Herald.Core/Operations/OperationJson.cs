@@ -4,7 +4,7 @@ using Herald.Messages;
 namespace Herald.Core.Operations;
 
 /// <summary>The JSON form of an operation: the same in events, in HTTP answers and in latest state.</summary>
-public static class OperationJson
+internal static class OperationJson
 {
     public static byte[] Serialize(Operation operation) => JsonBytes.Write(w => Write(w, operation), 512);
 

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Transports.SocketIO;
 
-public sealed partial class EngineIOServer
+internal sealed partial class EngineIOServer
 {
     /// <summary>
     /// A long-polling GET: waits for queued frames and answers them as one payload. A second GET

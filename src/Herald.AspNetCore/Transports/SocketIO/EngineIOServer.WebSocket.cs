@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Transports.SocketIO;
 
-public sealed partial class EngineIOServer
+internal sealed partial class EngineIOServer
 {
     /// <summary>A session opened directly over WebSocket: the handshake packet first, then messages both ways.</summary>
     private async Task RunWebSocketAsync(HttpContext context, EngineIOSession session)

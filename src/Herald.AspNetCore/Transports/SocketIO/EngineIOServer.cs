@@ -19,7 +19,7 @@ namespace Herald.AspNetCore.Transports.SocketIO;
 /// a Herald <see cref="Client"/>: its transport drains the client's outbox, so publications reach
 /// Socket.IO clients through the same bounded queue and encode-once path as every other transport.
 /// </summary>
-public sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEngineIOHandler handler, PublicationEncoder encoder, ILogger logger)
+internal sealed partial class EngineIOServer(Node node, OriginPolicy origins, IEngineIOHandler handler, PublicationEncoder encoder, ILogger logger)
 {
     /// <summary>The transport name in stats.</summary>
     public const string Name = "socketio";

@@ -7,7 +7,7 @@ namespace Herald.AspNetCore.Transports.SocketIO;
 /// and its transport state. A session starts on long-polling or WebSocket; a polling session may
 /// be upgraded (probe, then upgrade) once. Thread-safe.
 /// </summary>
-public sealed class EngineIOSession
+internal sealed class EngineIOSession
 {
     internal const int Polling = 0;
     internal const int Probing = 1;

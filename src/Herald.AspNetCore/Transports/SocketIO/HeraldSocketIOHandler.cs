@@ -18,7 +18,7 @@ namespace Herald.AspNetCore.Transports.SocketIO;
 /// Publications arrive as events named by their type. An event without an ack that fails is
 /// reported as an <c>error</c> event.
 /// </summary>
-public sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIOHandler
+internal sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocketIOHandler
 {
     public async ValueTask<SocketIOConnectResult> ConnectAsync(SocketIOSocket socket, ReadOnlyMemory<byte> auth)
     {

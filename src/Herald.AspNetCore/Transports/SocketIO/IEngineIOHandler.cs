@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Herald.AspNetCore.Transports.SocketIO;
 
 /// <summary>What runs on top of Engine.IO: the Socket.IO layer, or a plain Engine.IO application.</summary>
-public interface IEngineIOHandler
+internal interface IEngineIOHandler
 {
     /// <summary>A session opened (before its handshake packet is sent).</summary>
     void OnOpen(EngineIOSession session, HttpContext context);

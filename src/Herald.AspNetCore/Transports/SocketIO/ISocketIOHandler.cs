@@ -3,7 +3,7 @@ using Herald.Protocol.SocketIO;
 namespace Herald.AspNetCore.Transports.SocketIO;
 
 /// <summary>The outcome of a namespace CONNECT: accepted, or refused with a message and optional JSON data.</summary>
-public readonly record struct SocketIOConnectResult(bool Accepted, string? Message = null, ReadOnlyMemory<byte> Data = default)
+internal readonly record struct SocketIOConnectResult(bool Accepted, string? Message = null, ReadOnlyMemory<byte> Data = default)
 {
     public static SocketIOConnectResult Accept() => new(true);
 
@@ -11,7 +11,7 @@ public readonly record struct SocketIOConnectResult(bool Accepted, string? Messa
 }
 
 /// <summary>The application behind a Socket.IO server: Herald's channel mapping, or a test application.</summary>
-public interface ISocketIOHandler
+internal interface ISocketIOHandler
 {
     /// <summary>A client asks to join a namespace with its <c>auth</c> payload (raw JSON object; empty when none).</summary>
     ValueTask<SocketIOConnectResult> ConnectAsync(SocketIOSocket socket, ReadOnlyMemory<byte> auth);

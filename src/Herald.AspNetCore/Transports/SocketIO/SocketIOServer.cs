@@ -14,7 +14,7 @@ namespace Herald.AspNetCore.Transports.SocketIO;
 /// bounded number). A malformed packet closes the session, as the protocol asks. The application
 /// is an <see cref="ISocketIOHandler"/>.
 /// </summary>
-public sealed class SocketIOServer(ISocketIOHandler application, IReadOnlyDictionary<string, SocketIOPublicationEncoder> namespaces, int maxAttachments, ILogger logger) : IEngineIOHandler
+internal sealed class SocketIOServer(ISocketIOHandler application, IReadOnlyDictionary<string, SocketIOPublicationEncoder> namespaces, int maxAttachments, ILogger logger) : IEngineIOHandler
 {
     private sealed class State(int maxAttachments)
     {

@@ -5,7 +5,7 @@ using Herald.Protocol.SocketIO;
 namespace Herald.AspNetCore.Transports.SocketIO;
 
 /// <summary>One client's presence in one Socket.IO namespace: emits and acks go through the session's outbox.</summary>
-public sealed class SocketIOSocket
+internal sealed class SocketIOSocket
 {
     internal SocketIOSocket(EngineIOSession session, string @namespace, string id, SocketIOPublicationEncoder encoder)
     {

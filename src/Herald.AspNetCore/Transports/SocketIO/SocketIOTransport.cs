@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Herald.AspNetCore.Transports.SocketIO;
 
 /// <summary>Herald's Socket.IO endpoint at <c>/socket.io/</c>: Engine.IO, Socket.IO and Herald's event mapping, assembled.</summary>
-public sealed class SocketIOTransport
+internal sealed class SocketIOTransport
 {
     private readonly EngineIOServer _server;
 

@@ -1,6 +1,6 @@
 using Herald.Messages;
 
-namespace Herald.Core;
+namespace Herald.Core.Internal;
 
 /// <summary>
 /// The encoders a node's connections use, each with the index of its frame in
@@ -8,7 +8,7 @@ namespace Herald.Core;
 /// process never share slots. Encoders register on first use (a transport's, a Socket.IO
 /// namespace's); there is no fixed limit. Thread-safe; lookups take no lock.
 /// </summary>
-public sealed class EncoderRegistry
+internal sealed class EncoderRegistry
 {
     private readonly Lock _gate = new();
     private volatile PublicationEncoder[] _encoders = [];

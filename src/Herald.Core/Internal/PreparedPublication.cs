@@ -1,13 +1,13 @@
 using Herald.Messages;
 
-namespace Herald.Core;
+namespace Herald.Core.Internal;
 
 /// <summary>
 /// A publication on its way to subscribers, with a per-encoder cache of its encoded frame so that
 /// the encoding happens once however many subscribers receive it. Thread-safe: concurrent callers
 /// may both encode, but all then share whichever result was stored first.
 /// </summary>
-public sealed class PreparedPublication
+internal sealed class PreparedPublication
 {
     private readonly byte[]?[] _frames;
 
