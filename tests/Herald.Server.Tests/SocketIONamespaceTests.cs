@@ -30,6 +30,8 @@ public sealed class SocketIONamespaceTests
         (await client.ReceiveAsync()).ShouldStartWith("42/admin,[\"before\"");
 
         await client.SendAsync("41/admin,");
+        // The session's packets are handled in order: once this ack is back, the leave was handled.
+        await client.EmitWithAckAsync("echo", "{}");
         (await server.PublishAsync("user:u1", "after_leave", new { n = 1 })).EnsureSuccessStatusCode();
         (await server.PublishAsync("org:acme", "kept", new { n = 2 })).EnsureSuccessStatusCode();
 
