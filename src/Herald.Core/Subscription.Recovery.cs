@@ -55,6 +55,7 @@ internal sealed partial class Subscription
                     return true;
                 }
                 sent += Forward([publication], batch: false);
+                ReleaseIfLive();
                 return true;
             }
         }
@@ -74,6 +75,7 @@ internal sealed partial class Subscription
                     return true;
                 }
                 sent += Forward(batch, batch: true);
+                ReleaseIfLive();
                 return true;
             }
         }
@@ -94,12 +96,15 @@ internal sealed partial class Subscription
                 _buffer = null;
                 if (result.Position is null)
                 {
-                    GoLive();
+                    _live = true;
                 }
                 foreach (var (items, batch) in buffer ?? [])
                 {
                     sent += Forward(items, batch);
                 }
+                // Only now may fan-out bypass this lock: a publication it sends directly must not
+                // overtake the buffered ones still being forwarded above.
+                ReleaseIfLive();
                 return sent;
             }
         }
@@ -110,8 +115,9 @@ internal sealed partial class Subscription
             var newer = _live ? items : Array.FindAll(items, p => p.Publication.Offset == 0 || p.Publication.Offset > _answered);
             if (!_live && Array.Exists(newer, p => p.Publication.Offset > _answered))
             {
-                // Publications of a channel arrive in offset order: nothing older can follow.
-                GoLive();
+                // Publications of a channel arrive in offset order: nothing older can follow. The
+                // field is cleared by the caller once it holds nothing more to forward.
+                _live = true;
             }
             if (subscription.Filter is { } filter)
             {
@@ -136,10 +142,13 @@ internal sealed partial class Subscription
             return sent;
         }
 
-        private void GoLive()
+        /// <summary>Once live and with nothing left to forward, fan-out stops coming here (the one field it reads).</summary>
+        private void ReleaseIfLive()
         {
-            _live = true;
-            Volatile.Write(ref subscription._recovery, null);
+            if (_live)
+            {
+                Volatile.Write(ref subscription._recovery, null);
+            }
         }
     }
 }
