@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Herald.Messages;
 using Herald.Messages.History;
-using Herald.Messages.Presence;
 using Herald.Messages.Requests;
 
 namespace Herald.Protocol.SocketIO;
@@ -69,24 +68,14 @@ public static class SocketIOAnswers
         switch (result.Kind)
         {
             case RequestKind.Subscribe:
-                WriteSubscribed(w, result.Subscribed!);
+                StreamJson.WriteSubscribed(w, result.Subscribed!);
                 return;
             case RequestKind.History:
-                var page = result.History!;
-                w.WriteString("channel"u8, result.Channel);
-                w.WriteNumber("offset"u8, page.Position.Offset);
-                w.WriteString("epoch"u8, page.Position.Epoch);
-                PublicationJson.WriteArray(w, "publications"u8, page.Publications);
-                w.WriteBoolean("hasMore"u8, page.HasMore);
+                StreamJson.WriteHistory(w, result.Channel!, result.History!);
                 return;
             case RequestKind.Presence:
                 w.WriteString("channel"u8, result.Channel);
-                w.WriteStartArray("users"u8);
-                foreach (var user in result.Users!)
-                {
-                    PresenceJson.Write(w, user);
-                }
-                w.WriteEndArray();
+                StreamJson.WriteUsers(w, result.Users!);
                 return;
             case RequestKind.Publish:
                 var publication = result.Published!;
@@ -111,23 +100,6 @@ public static class SocketIOAnswers
             default:
                 w.WriteString("channel"u8, result.Channel);
                 return;
-        }
-    }
-
-    private static void WriteSubscribed(Utf8JsonWriter w, SubscribeResult result)
-    {
-        w.WriteString("channel"u8, result.Channel);
-        if (result.Position is { } position)
-        {
-            w.WriteNumber("offset"u8, position.Offset);
-            w.WriteString("epoch"u8, position.Epoch);
-            w.WriteBoolean("recoverable"u8, result.Recoverable);
-            if (result.Recovered is { } recovered)
-            {
-                w.WriteBoolean("recovered"u8, recovered);
-            }
-            PublicationJson.WriteArray(w, "publications"u8, result.Publications);
-            PublicationJson.WriteArray(w, "state"u8, result.State);
         }
     }
 }

@@ -255,19 +255,7 @@ public static class NativeCodec
         {
             w.WriteString("type"u8, "subscribed"u8);
             WriteId(w, id);
-            w.WriteString("channel"u8, result.Channel);
-            if (result.Position is { } position)
-            {
-                w.WriteNumber("offset"u8, position.Offset);
-                w.WriteString("epoch"u8, position.Epoch);
-                w.WriteBoolean("recoverable"u8, result.Recoverable);
-                if (result.Recovered is { } recovered)
-                {
-                    w.WriteBoolean("recovered"u8, recovered);
-                }
-                PublicationJson.WriteArray(w, "publications"u8, result.Publications);
-                PublicationJson.WriteArray(w, "state"u8, result.State);
-            }
+            StreamJson.WriteSubscribed(w, result);
         });
 
     /// <summary><c>{"type":"history","id":…,"channel":…,"offset":…,"epoch":…,"publications":[…],"hasMore":…}</c>.</summary>
@@ -276,11 +264,7 @@ public static class NativeCodec
         {
             w.WriteString("type"u8, "history"u8);
             WriteId(w, id);
-            w.WriteString("channel"u8, channel);
-            w.WriteNumber("offset"u8, page.Position.Offset);
-            w.WriteString("epoch"u8, page.Position.Epoch);
-            PublicationJson.WriteArray(w, "publications"u8, page.Publications);
-            w.WriteBoolean("hasMore"u8, page.HasMore);
+            StreamJson.WriteHistory(w, channel, page);
         });
 
     /// <summary><c>{"type":"presence","id":…,"channel":…,"data":{"users":[{user,connections,info,since}…]}}</c>.</summary>
@@ -291,12 +275,7 @@ public static class NativeCodec
             WriteId(w, id);
             w.WriteString("channel"u8, channel);
             w.WriteStartObject("data"u8);
-            w.WriteStartArray("users"u8);
-            foreach (var user in users)
-            {
-                PresenceJson.Write(w, user);
-            }
-            w.WriteEndArray();
+            StreamJson.WriteUsers(w, users);
             w.WriteEndObject();
         });
 
