@@ -5,8 +5,8 @@ namespace Herald.Storage.Postgres;
 
 /// <summary>
 /// One PostgreSQL database shared by every node of a cluster and by every PostgreSQL store of a
-/// node: channel streams (<c>PostgresHistoryStore</c>, delivered between nodes by
-/// <c>PostgresBroker</c>), operations, notifications, presence and the node registry.
+/// node: channel streams (<see cref="PostgresHistoryStore"/>, delivered between nodes by
+/// <see cref="PostgresBroker"/>), operations, notifications, presence and the node registry.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
