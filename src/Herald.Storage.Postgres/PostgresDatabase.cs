@@ -147,7 +147,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new InvalidOperationException($"PostgreSQL at {Target} cannot be used: {ex.Message}", ex);
+            throw new InvalidOperationException($"PostgreSQL at {Target} (Herald:Storage:PostgresConnectionString) cannot be used: {ex.Message}", ex);
         }
     }
 
