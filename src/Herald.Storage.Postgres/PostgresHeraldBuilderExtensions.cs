@@ -51,8 +51,8 @@ public static class PostgresHeraldBuilderExtensions
             services.AddSingleton<IHistoryStore>(sp => sp.GetRequiredService<PostgresHistoryStore>());
             services.RemoveAll<IBroker>();
             services.AddSingleton<IBroker>(sp => new PostgresBroker(sp.GetRequiredService<PostgresHistoryStore>(), sp.GetRequiredService<ILogger<PostgresBroker>>()));
-            services.AddSingleton<IOperationStore, MemoryOperationStore>();
-            services.AddSingleton<INotificationStore, MemoryNotificationStore>();
+            services.AddSingleton<IOperationStore>(sp => new PostgresOperationStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<INotificationStore>(sp => new PostgresNotificationStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
         });
         return builder.AcceptStorageSettings(PostgresStorageOptions.SettingKeys);
     }

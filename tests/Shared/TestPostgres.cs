@@ -48,7 +48,7 @@ public sealed class TestPostgres : IAsyncDisposable
             if (_shared is null)
             {
                 var shared = await StartNewAsync(durable: false).ConfigureAwait(false);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.StopAsync("immediate").GetAwaiter().GetResult();
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 _shared = shared;
             }
             return _shared;
