@@ -47,6 +47,7 @@ public sealed class TestPostgres : IAsyncDisposable
         {
             if (_shared is null)
             {
+                RemoveLeftovers();
                 var shared = await StartNewAsync(durable: false).ConfigureAwait(false);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 _shared = shared;
@@ -146,6 +147,29 @@ public sealed class TestPostgres : IAsyncDisposable
         await server.RunAsync(Path.Combine(bin, "initdb"), ["-D", server.DataDirectory, "-U", "herald", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C"]).ConfigureAwait(false);
         await server.StartAsync().ConfigureAwait(false);
         return server;
+    }
+
+    /// <summary>Deletes the folders of clusters whose test process is gone (a process that is killed cannot clean up after itself).</summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var directory in Directory.GetDirectories(Path.GetTempPath(), "herald-pg-*"))
+        {
+            var parts = Path.GetFileName(directory).Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[2], out var pid) || Directory.Exists($"/proc/{pid}"))
+            {
+                continue;
+            }
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     private static string FindBinaries()
