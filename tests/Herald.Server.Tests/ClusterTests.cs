@@ -235,6 +235,49 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task OfficialSocketIOClient_LeavingOneNode_RecoversOnTheOther()
+    {
+        var directory = Path.Combine(Repository.Root, "tests", "socketio-interop");
+        Directory.Exists(Path.Combine(directory, "node_modules", "socket.io-client"))
+            .ShouldBeTrue("socket.io-client is not installed: run `npm ci` in tests/socketio-interop (bash scripts/test.sh does)");
+        var database = await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
+        await using var a = await ClusterNode.StartAsync(database, "a");
+        await using var b = await ClusterNode.StartAsync(database, "b");
+
+        var info = new System.Diagnostics.ProcessStartInfo("node")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--test", "--test-concurrency=1", "--test-reporter=spec", "cluster.test.mjs" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["HERALD_URL_A"] = a.BaseUri.ToString().TrimEnd('/');
+        info.Environment["HERALD_URL_B"] = b.BaseUri.ToString().TrimEnd('/');
+        info.Environment["HERALD_JWT_SECRET"] = TestTokens.Secret;
+        info.Environment["HERALD_API_KEY"] = TestServer.PublishKey;
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the cluster interop script did not finish in 2 minutes");
+        }
+        var text = await stdout + await stderr;
+        process.ExitCode.ShouldBe(0, text);
+        text.ShouldContain("recovers on the other node over polling");
+    }
+
+    [Fact]
     public async Task Start_WithAnUnreachableDatabase_StopsNamingTheSetting()
     {
         await using var node = ServerProcess.Start(["--urls", "http://127.0.0.1:0"],
