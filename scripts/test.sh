@@ -29,7 +29,16 @@ npm ci --prefix tests/socketio-interop --no-audit --no-fund --loglevel=error
 status=0
 dotnet test Herald.slnx --configuration Release 2>&1 | tee "$log" || status=$?
 
-# Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 15, Skipped: 0, ...").
-awk -F'[:,]' '/(Passed|Failed)! +- +Failed:/ { failed += $2; passed += $4; skipped += $6 }
-  END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }' "$log"
+# The TypeScript client's tests, against the server that dotnet test built in Release.
+tslog=$(mktemp)
+trap 'rm -f "$log" "$tslog"' EXIT
+npm ci --prefix clients/typescript --no-audit --no-fund --loglevel=error
+(cd clients/typescript && NO_COLOR=1 npx vitest run) 2>&1 | tee "$tslog" || status=$?
+
+# Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 15, Skipped: 0, ...") and vitest's
+# "Tests  11 passed | 1 skipped (12)".
+ts=$(awk '/^ *Tests +[0-9]/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^skipped/) s += $i } }
+  END { printf "%d %d %d", p, f, s }' "$tslog")
+awk -F'[:,]' -v ts="$ts" '/(Passed|Failed)! +- +Failed:/ { failed += $2; passed += $4; skipped += $6 }
+  END { split(ts, t, " "); printf "tests: %d passed, %d failed, %d skipped\n", passed + t[1], failed + t[2], skipped + t[3] }' "$log"
 exit $status
