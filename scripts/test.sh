@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the repository, as CI does. It installs what the tests need first: Node.js
-# and npm (from Debian when missing) and the npm packages of the Socket.IO interop tests (the
+# Runs every test of the repository, as CI does. It installs what the tests need first: Node.js,
+# npm and PostgreSQL (from Debian when missing) and the npm packages of the Socket.IO interop tests (the
 # official socket.io-client), then the .NET restore. The functional tests start real servers on loopback
 # ports themselves. Prints a closing "N passed, N failed" line summed over every test project.
 set -euo pipefail
@@ -16,6 +16,13 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+# PostgreSQL for the scale-out tests, which start throwaway clusters of their own: Debian's server package when missing.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "Installing PostgreSQL from Debian packages"
+  SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
 fi
 npm ci --prefix tests/socketio-interop --no-audit --no-fund --loglevel=error
 

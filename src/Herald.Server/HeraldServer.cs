@@ -1,5 +1,6 @@
 using Herald.AspNetCore;
 using Herald.Core;
+using Herald.Storage.Postgres;
 using Herald.Storage.Sqlite;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
@@ -66,19 +67,21 @@ public static class HeraldServer
         return app;
     }
 
-    /// <summary>The key under <c>Herald:Storage</c> that chooses the storage: <c>Sqlite</c> or <c>Memory</c> (the default without it).</summary>
+    /// <summary>The key under <c>Herald:Storage</c> that chooses the storage: <c>Sqlite</c>, <c>Postgres</c> or <c>Memory</c> (the default without it).</summary>
     public const string StorageProviderKey = "Provider";
 
     /// <summary>
     /// Chooses the storage <c>Herald:Storage:Provider</c> names on the same builder an embedding
     /// application uses: <c>Sqlite</c> is <c>UseSqlite()</c>, which reads <c>Herald:Storage:SqlitePath</c>;
+    /// <c>Postgres</c> is <c>UsePostgres()</c>, which reads <c>Herald:Storage:PostgresConnectionString</c>
+    /// and makes this node one of a cluster on that database;
     /// <c>Memory</c> (or no provider) is <c>UseMemory()</c>. The keys of every storage the server can
     /// choose are accepted whichever is chosen, so <c>--Herald:Storage:Provider=Memory</c> works with
     /// the shipped <c>appsettings.json</c>.
     /// </summary>
     private static void AddStorage(IHeraldBuilder herald, IConfiguration configuration)
     {
-        herald.AcceptStorageSettings([StorageProviderKey, .. SqliteStorageOptions.SettingKeys]);
+        herald.AcceptStorageSettings([StorageProviderKey, .. SqliteStorageOptions.SettingKeys, .. PostgresStorageOptions.SettingKeys]);
         var provider = configuration[$"{HeraldStorageSettings.SectionName}:{StorageProviderKey}"];
         if (string.IsNullOrEmpty(provider) || string.Equals(provider, "Memory", StringComparison.OrdinalIgnoreCase))
         {
@@ -88,11 +91,15 @@ public static class HeraldServer
         {
             herald.UseSqlite();
         }
+        else if (string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            herald.UsePostgres();
+        }
         else
         {
             // Reported with the other settings at start; the memory defaults stand in until then.
             herald.Services.AddOptions<HeraldOptions>().Validate(_ => false,
-                $"{HeraldStorageSettings.SectionName}:{StorageProviderKey} must be Sqlite or Memory (was '{provider}').");
+                $"{HeraldStorageSettings.SectionName}:{StorageProviderKey} must be Sqlite, Postgres or Memory (was '{provider}').");
         }
     }
 

@@ -5,8 +5,8 @@ namespace Herald.Storage.Postgres;
 
 /// <summary>
 /// One PostgreSQL database shared by every node of a cluster and by every PostgreSQL store of a
-/// node: channel streams (<c>PostgresHistoryStore</c>, delivered between nodes by
-/// <c>PostgresBroker</c>), operations, notifications, presence and the node registry.
+/// node: channel streams (<see cref="PostgresHistoryStore"/>, delivered between nodes by
+/// <see cref="PostgresBroker"/>), operations, notifications, presence and the node registry.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -147,7 +147,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
         {
-            throw new InvalidOperationException($"PostgreSQL at {Target} cannot be used: {ex.Message}", ex);
+            throw new InvalidOperationException($"PostgreSQL at {Target} (Herald:Storage:PostgresConnectionString) cannot be used: {ex.Message}", ex);
         }
     }
 

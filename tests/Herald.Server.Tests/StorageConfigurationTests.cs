@@ -172,7 +172,7 @@ public sealed class StorageConfigurationTests
 
     [Theory]
     [InlineData("Herald:Storage:SqlitPath", "Herald:Storage:SqlitPath is not a storage setting")]
-    [InlineData("Herald:Storage:Provider", "Herald:Storage:Provider must be Sqlite or Memory (was 'Postgre')")]
+    [InlineData("Herald:Storage:Provider", "Herald:Storage:Provider must be Sqlite, Postgres or Memory (was 'Postgre')")]
     public async Task Server_AnUnknownOrWrongStorageSetting_StopsTheStartNamingIt(string key, string message)
     {
         var error = await Should.ThrowAsync<OptionsValidationException>(() => TestServer.StartAsync(new Dictionary<string, string?> { [key] = "Postgre" }));

@@ -56,21 +56,53 @@ internal static class PublicationsTable
     /// $5 shard, $6 id, $7 type, $8 data, $9 timestamp, $10 key, $11 tags, $12 expires_at (null
     /// when the size is 0). Answers (stream_offset, epoch).
     /// </summary>
-    public const string AppendToStream = """
-        WITH s AS (
+    public const string AppendToStream = $"""
+        WITH {AdvanceStream},
+        logged AS ({InsertAtStream})
+        SELECT stream_offset, epoch FROM logged;
+        """;
+
+    /// <summary>
+    /// <see cref="AppendToStream"/>, also keeping the publication as its key's latest state and
+    /// evicting the least recently updated keys beyond $13 + 1 (the maximum number of keys minus
+    /// one: the new key counts as the newest).
+    /// </summary>
+    public const string AppendToStreamWithState = $"""
+        WITH {AdvanceStream},
+        logged AS ({InsertAtStream}),
+        state AS (
+            INSERT INTO herald_state (channel, state_key, stream_offset, epoch, id, type, data, timestamp, tags)
+            SELECT $1, $10, s.top_offset, s.epoch, $6, $7, $8, $9, $11 FROM s
+            ON CONFLICT (channel, state_key) DO UPDATE SET
+                stream_offset = excluded.stream_offset, epoch = excluded.epoch, id = excluded.id, type = excluded.type,
+                data = excluded.data, timestamp = excluded.timestamp, tags = excluded.tags),
+        evicted AS (
+            DELETE FROM herald_state
+            WHERE channel = $1 AND state_key <> $10
+              AND stream_offset <= (SELECT stream_offset FROM herald_state WHERE channel = $1 AND state_key <> $10
+                                    ORDER BY stream_offset DESC LIMIT 1 OFFSET $13))
+        SELECT stream_offset, epoch FROM logged;
+        """;
+
+    private const string AdvanceStream = """
+        s AS (
             INSERT INTO herald_streams AS s (channel, epoch, top_offset, history_size, last_used)
             VALUES ($1, $2, 1, $3, $4)
             ON CONFLICT (channel) DO UPDATE SET top_offset = s.top_offset + 1, history_size = excluded.history_size, last_used = excluded.last_used
             RETURNING s.top_offset, s.epoch)
-        INSERT INTO herald_publications (shard, channel, stream_offset, epoch, id, type, data, timestamp, state_key, tags, expires_at, logged_at)
-        SELECT $5, $1, s.top_offset, s.epoch, $6, $7, $8, $9, $10, $11, $12, $4 FROM s
-        RETURNING stream_offset, epoch;
         """;
 
-    /// <summary>Logs a publication without a stream: $1 shard, $2 channel, $3 id, $4 type, $5 data, $6 timestamp, $7 key, $8 tags, $9 now.</summary>
+    private const string InsertAtStream = """
+        INSERT INTO herald_publications (shard, channel, stream_offset, epoch, id, type, data, timestamp, state_key, tags, expires_at, logged_at)
+            SELECT $5, $1, s.top_offset, s.epoch, $6, $7, $8, $9, $10, $11, $12, $4 FROM s
+            RETURNING stream_offset, epoch
+        """;
+
+    /// <summary>Logs a publication without a stream: $1 shard, $2 channel, $3 id, $4 type, $5 data, $6 timestamp, $7 key, $8 tags, $9 now. Answers the log id.</summary>
     public const string AppendTransient = """
         INSERT INTO herald_publications (shard, channel, id, type, data, timestamp, state_key, tags, logged_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        RETURNING log_id;
         """;
 
     /// <summary>
@@ -125,6 +157,9 @@ internal static class PublicationsTable
         SELECT s::smallint, coalesce((SELECT max(log_id) FROM herald_publications p WHERE p.shard = s), 0)
         FROM generate_series(0, $1 - 1) AS s;
         """;
+
+    /// <summary>The newest log_id of shard $1 (0 when it has none): a node subscribing to a channel of the shard delivers only rows after it.</summary>
+    public const string Head = "SELECT coalesce(max(log_id), 0) FROM herald_publications WHERE shard = $1;";
 
     /// <summary>One batch of history rows past their TTL and logged before the retention cutoff: $1 now, $2 cutoff, $3 batch.</summary>
     public const string DeleteExpired = """

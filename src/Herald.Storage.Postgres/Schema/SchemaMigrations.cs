@@ -12,6 +12,8 @@ internal static class SchemaMigrations
     public static readonly IReadOnlyList<Migration> All =
     [
         new(1, [StreamsTable.Create, PublicationsTable.Create, StateTable.Create]),
+        new(2, [OperationsTable.Create]),
+        new(3, [NotificationsTable.Create, NotificationMarksTable.Create]),
     ];
 
     public static int Latest => All[^1].Version;

@@ -3,7 +3,7 @@ namespace Herald.Storage.Postgres.Schema;
 /// <summary>
 /// The latest state of channels that keep it: the newest publication of every key, stored whole
 /// (it outlives the retained window, even when the namespace keeps no history). Written in the
-/// publishing transaction; keys are evicted least recently updated first, that is lowest offset
+/// publishing statement (<see cref="PublicationsTable.AppendToStreamWithState"/>); keys are evicted least recently updated first, that is lowest offset
 /// first.
 /// </summary>
 internal static class StateTable
@@ -22,28 +22,6 @@ internal static class StateTable
             PRIMARY KEY (channel, state_key)
         );
         CREATE INDEX IF NOT EXISTS herald_state_offset ON herald_state (channel, stream_offset);
-        """;
-
-    /// <summary>$1 channel, $2 key, $3 offset, $4 epoch, $5 id, $6 type, $7 data, $8 timestamp, $9 tags, $10 max keys.</summary>
-    public const string Upsert = """
-        INSERT INTO herald_state (channel, state_key, stream_offset, epoch, id, type, data, timestamp, tags)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        ON CONFLICT (channel, state_key) DO UPDATE SET
-            stream_offset = excluded.stream_offset,
-            epoch = excluded.epoch,
-            id = excluded.id,
-            type = excluded.type,
-            data = excluded.data,
-            timestamp = excluded.timestamp,
-            tags = excluded.tags;
-        """;
-
-    /// <summary>Keeps the $2 most recently updated keys of channel $1 (none when it is 0).</summary>
-    public const string Evict = """
-        DELETE FROM herald_state
-        WHERE channel = $1
-          AND stream_offset <= (SELECT stream_offset FROM herald_state WHERE channel = $1
-                                ORDER BY stream_offset DESC LIMIT 1 OFFSET $2);
         """;
 
     /// <summary>The state of channel $1 in the stream's current epoch, ascending by offset; same columns as the history reads.</summary>

@@ -105,6 +105,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGKILL: the process dies at once, with no shutdown of any kind, as in a crash.</summary>
+    public async Task KillHardAsync()
+    {
+        if (Kill(_process.Id, 9) != 0)
+        {
+            throw new InvalidOperationException("kill(SIGKILL) failed");
+        }
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
