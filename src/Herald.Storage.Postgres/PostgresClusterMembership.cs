@@ -15,15 +15,18 @@ namespace Herald.Storage.Postgres;
 /// <list type="bullet">
 /// <item>Fulfils the <see cref="IClusterMembership"/> contract, checked by the shared compliance
 /// suite. Heartbeats are stamped, and compared, with the database's clock.</item>
-/// <item>A lease (<see cref="TryLeadAsync"/>) is <c>pg_try_advisory_lock</c> on a connection of its
-/// own, opened from <see cref="PostgresDatabase.ListenConnectionString"/> (not pooled, reaching
-/// PostgreSQL directly: a session lock does not survive a transaction-mode pooler), and held until
-/// the lease is disposed. When the holder dies its connection drops and PostgreSQL releases the
-/// lock, within the connection's keepalive.</item>
-/// <item>Thread-safe. The caller owns the database and disposes it after this registry.</item>
+/// <item>A lease (<see cref="TryLeadAsync"/>) is a <c>pg_try_advisory_lock</c> held until the lease
+/// is disposed, on the registry's one lease connection, opened on first use from
+/// <see cref="PostgresDatabase.ListenConnectionString"/> (not pooled, reaching PostgreSQL
+/// directly: a session lock does not survive a transaction-mode pooler) and kept. When the node
+/// dies its connection drops and PostgreSQL releases its locks, within the connection's keepalive.
+/// When the connection breaks under a live node, its leases are void (their locks are gone); the
+/// next attempt opens a new one.</item>
+/// <item>Thread-safe. The caller owns the database and disposes it after this registry; disposing
+/// the registry closes the lease connection.</item>
 /// </list>
 /// </remarks>
-public sealed class PostgresClusterMembership : IClusterMembership
+public sealed class PostgresClusterMembership : IClusterMembership, IAsyncDisposable
 {
     /// <summary>The first key of lease locks, "hrll"; the second is the job name's hash.</summary>
     private const string TryLock = "SELECT pg_try_advisory_lock(1752329324, hashtext($1));";
@@ -31,6 +34,11 @@ public sealed class PostgresClusterMembership : IClusterMembership
     private const string Unlock = "SELECT pg_advisory_unlock(1752329324, hashtext($1));";
 
     private readonly PostgresDatabase _database;
+    private readonly SemaphoreSlim _leaseGate = new(1, 1);
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    private NpgsqlConnection? _leaseConnection;
+    private long _generation;
+    private bool _disposed;
 
     /// <summary>A registry on <paramref name="database"/>, which the caller owns and disposes after this registry.</summary>
     public PostgresClusterMembership(PostgresDatabase database)
@@ -129,55 +137,123 @@ public sealed class PostgresClusterMembership : IClusterMembership
     {
         ArgumentException.ThrowIfNullOrEmpty(job);
         _database.ThrowIfNotInitialized();
+        await _leaseGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            // The session lock is reentrant: this node's own holder is refused here.
+            if (_held.Contains(job))
+            {
+                return null;
+            }
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    _leaseConnection ??= await OpenLeaseConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    await using var command = new NpgsqlCommand(TryLock, _leaseConnection);
+                    command.Parameters.AddText(job);
+                    if (!(bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+                    {
+                        return null;
+                    }
+                    _held.Add(job);
+                    return new Lease(this, job, _generation);
+                }
+                catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
+                {
+                    // The connection broke (a restart, an idle timeout): its locks are gone with it.
+                    await ResetLeaseConnectionAsync().ConfigureAwait(false);
+                    if (attempt == 2)
+                    {
+                        throw;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _leaseGate.Release();
+        }
+    }
+
+    /// <summary>Closes the lease connection, which releases every lock this node holds.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _leaseGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            await ResetLeaseConnectionAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _leaseGate.Release();
+        }
+    }
+
+    private async Task<NpgsqlConnection> OpenLeaseConnectionAsync(CancellationToken cancellationToken)
+    {
         var connection = new NpgsqlConnection(_database.ListenConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(TryLock, connection);
-            command.Parameters.AddText(job);
-            if ((bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
-            {
-                var lease = new Lease(connection, job);
-                connection = null;
-                return lease;
-            }
-            return null;
+            return connection;
         }
-        finally
+        catch
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
-    /// <summary>A held lock and its connection; disposing unlocks and closes (closing alone would release it too).</summary>
-    private sealed class Lease(NpgsqlConnection connection, string job) : IAsyncDisposable
+    /// <summary>Under the gate: drops the lease connection; the leases of the old one are void.</summary>
+    private async Task ResetLeaseConnectionAsync()
     {
-        private int _disposed;
-
-        public async ValueTask DisposeAsync()
+        _held.Clear();
+        _generation++;
+        if (_leaseConnection is { } connection)
         {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            _leaseConnection = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask ReleaseAsync(string job, long generation)
+    {
+        await _leaseGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (generation != _generation || _leaseConnection is null)
             {
+                // Its connection is gone, and the lock with it.
                 return;
             }
+            _held.Remove(job);
             try
             {
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await using var command = new NpgsqlCommand(Unlock, connection);
+                await using var command = new NpgsqlCommand(Unlock, _leaseConnection);
                 command.Parameters.AddText(job);
                 await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or OperationCanceledException or InvalidOperationException)
             {
-                // The connection is gone or stuck: closing it below releases the lock on the server.
-            }
-            finally
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                // Closing the connection releases the lock on the server.
+                await ResetLeaseConnectionAsync().ConfigureAwait(false);
             }
         }
+        finally
+        {
+            _leaseGate.Release();
+        }
+    }
+
+    /// <summary>One held lock of the lease connection.</summary>
+    private sealed class Lease(PostgresClusterMembership owner, string job, long generation) : IAsyncDisposable
+    {
+        private int _disposed;
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposed, 1) == 0 ? owner.ReleaseAsync(job, generation) : ValueTask.CompletedTask;
     }
 }

@@ -98,4 +98,23 @@ public sealed class ClusterStateTests
 
         await TestServer.EventuallyAsync(async () => (await GetAsync(b, $"/api/operations/{id}")).Str("status") == "cancelled", "the handler on a to be cancelled");
     }
+
+    [Fact]
+    public async Task UnreadCount_OfAUserConnectedToAnotherNode_IsPushedThere()
+    {
+        var database = await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
+        await using var a = await ClusterNode.StartAsync(database, "a");
+        await using var b = await ClusterNode.StartAsync(database, "b");
+        await using var user = await b.ConnectAsync("u_1");
+        (await user.SubscribeAsync("user:u_1")).Type().ShouldBe("subscribed");
+
+        (await PostAsync(a, "/api/notifications", new { user = "u_1", title = "Build failed", message = "main is red" })).Status.ShouldBe(HttpStatusCode.Created);
+
+        var unread = await user.ReceiveUntilAsync(f => f.Type() == "notifications.unread");
+        unread.GetProperty("data").GetProperty("unread").GetInt32().ShouldBe(1);
+
+        (await PostAsync(a, "/api/notifications", new { org = "acme", title = "Maintenance", message = "tonight" })).Status.ShouldBe(HttpStatusCode.Created);
+
+        (await user.ReceiveUntilAsync(f => f.Type() == "notifications.unread")).GetProperty("data").GetProperty("unread").GetInt32().ShouldBe(2);
+    }
 }

@@ -9,6 +9,7 @@ namespace Herald.Specification.Tests.Cluster;
 public sealed class PostgresClusterMembershipTests : ClusterMembershipSpecification
 {
     private readonly List<PostgresDatabase> _databases = [];
+    private readonly List<PostgresClusterMembership> _memberships = [];
     private string? _connectionString;
 
     private string ConnectionString => _connectionString ?? throw new InvalidOperationException("no database yet");
@@ -17,7 +18,9 @@ public sealed class PostgresClusterMembershipTests : ClusterMembershipSpecificat
     {
         var database = new PostgresDatabase(ConnectionString);
         _databases.Add(database);
-        return new PostgresClusterMembership(database);
+        var membership = new PostgresClusterMembership(database);
+        _memberships.Add(membership);
+        return membership;
     }
 
     protected override Task AgeAsync(string node, TimeSpan by) =>
@@ -33,6 +36,10 @@ public sealed class PostgresClusterMembershipTests : ClusterMembershipSpecificat
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        foreach (var membership in _memberships)
+        {
+            await membership.DisposeAsync().Bounded();
+        }
         foreach (var database in _databases)
         {
             await database.DisposeAsync().Bounded();
@@ -49,12 +56,30 @@ public sealed class PostgresClusterMembershipTests : ClusterMembershipSpecificat
 
         // Waits (up to 5 s) until the holder's backend is gone, and with it the lock.
         (await PostgresSql.ScalarAsync(ConnectionString,
-            "SELECT bool_and(pg_terminate_backend(pid, 5000)) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1752329324 AND granted;")).ShouldBe(true);
+            "SELECT bool_and(pg_terminate_backend(pid, 5000)) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1752329324 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database());")).ShouldBe(true);
 
         var next = await b.TryLeadAsync("job.one", CancellationToken.None).Bounded();
         next.ShouldNotBeNull();
         await lease.DisposeAsync().AsTask().Bounded();
         await next.DisposeAsync().AsTask().Bounded();
+        // a opens a new connection for its next lease.
+        (await a.TryLeadAsync("job.one", CancellationToken.None).Bounded()).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task Leases_OfOneNode_ShareOneConnection_AndDisposingTheRegistryReleasesThem()
+    {
+        var a = await StartAsync("a");
+        var b = await StartAsync("b");
+        (await a.TryLeadAsync("job.one", CancellationToken.None).Bounded()).ShouldNotBeNull();
+        (await a.TryLeadAsync("job.two", CancellationToken.None).Bounded()).ShouldNotBeNull();
+
+        (await PostgresSql.ScalarAsync(ConnectionString,
+            "SELECT count(DISTINCT pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1752329324 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database());")).ShouldBe(1L);
+
+        await ((PostgresClusterMembership)a).DisposeAsync().Bounded();
+        (await b.TryLeadAsync("job.one", CancellationToken.None).Bounded()).ShouldNotBeNull();
+        (await b.TryLeadAsync("job.two", CancellationToken.None).Bounded()).ShouldNotBeNull();
     }
 
     [Fact]
