@@ -222,7 +222,12 @@ internal sealed partial class EngineIOServer(Node node, OriginPolicy origins, IE
         }
     }
 
-    private static string NewSessionId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+    /// <summary>
+    /// The node's name, a dot and 20 random URL-safe characters: a proxy in front of several nodes
+    /// routes a session's polling requests and its upgrade to the node that holds the session by
+    /// this prefix, without cookies or client addresses (docs/scaling.md).
+    /// </summary>
+    private string NewSessionId() => node.Options.NodeName + "." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
