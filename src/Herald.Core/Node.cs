@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
 using Herald.Core.Auth;
 using Herald.Core.Brokers;
 using Herald.Core.Channels;
@@ -55,7 +57,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         IPresenceStore? presence = null, IClusterMembership? membership = null)
     {
         Options = options;
-        Name = string.IsNullOrEmpty(options.NodeName) ? $"{Environment.MachineName}-{System.Security.Cryptography.RandomNumberGenerator.GetHexString(4, lowercase: true)}" : options.NodeName;
+        Name = string.IsNullOrEmpty(options.NodeName) ? $"{Environment.MachineName}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}" : options.NodeName;
         _broker = broker;
         History = history;
         Metrics = metrics ?? new HeraldMetrics();
@@ -191,7 +193,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
         var count = DisconnectUser(userId, code);
-        await Signals.SendAsync(DisconnectUserSignal, SignalData.Write(("user", userId), ("code", ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture))), cancellationToken).ConfigureAwait(false);
+        await Signals.SendAsync(DisconnectUserSignal, SignalData.Write(("user", userId), ("code", ((int)code).ToString(CultureInfo.InvariantCulture))), cancellationToken).ConfigureAwait(false);
         return count;
     }
 
@@ -200,7 +202,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     private void OnDisconnectUserSignal(ClusterSignal signal)
     {
         if (signal.From != Name && SignalData.Read(signal.Data, "user") is { } user
-            && int.TryParse(SignalData.Read(signal.Data, "code"), System.Globalization.CultureInfo.InvariantCulture, out var code))
+            && int.TryParse(SignalData.Read(signal.Data, "code"), CultureInfo.InvariantCulture, out var code))
         {
             DisconnectUser(user, (DisconnectCode)code);
         }

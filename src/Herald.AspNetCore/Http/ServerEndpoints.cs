@@ -44,13 +44,24 @@ internal static class ServerEndpoints
 
     /// <summary>
     /// This node's counters (the same as the instruments on <c>/metrics</c>, summed over
-    /// transports), every registered node's latest report (this node's as of now) and their sums.
+    /// transports), every registered node's latest report (this node's as of now) and their sums;
+    /// this node alone when the registry cannot be read.
     /// </summary>
     public static async Task<IResult> StatsAsync(Node node, CancellationToken cancellationToken)
     {
         var m = node.Metrics;
         var self = node.Report();
-        var reports = (await node.Membership.ListNodesAsync(cancellationToken).ConfigureAwait(false))
+        IReadOnlyList<Herald.Core.Cluster.NodeReport> registered;
+        try
+        {
+            registered = await node.Membership.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The registry is out of reach (its database is down): this node still reports itself.
+            registered = [];
+        }
+        var reports = registered
             .Where(r => r.Name != self.Name).Append(self).OrderBy(r => r.Name, StringComparer.Ordinal)
             .Select(r => new NodeStats(r.Name, r.Version, r.StartedAt, r.LastSeen, r.Connections, r.Users, r.Channels, r.Subscriptions,
                 r.MessagesIn, r.MessagesOut, r.Publications, r.Dropped, r.SlowConsumers))
