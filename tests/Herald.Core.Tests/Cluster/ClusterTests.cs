@@ -238,6 +238,57 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnInProcessOperation_IsKeptFreshByItsNode_SoAnotherNodesStaleCheckLeavesItRunning()
+    {
+        var a = await StartNodeAsync("a");
+        var b = await StartNodeAsync("b");
+        var store = new MemoryOperationStore();
+        var handler = new WaitingHandler();
+        var options = new OperationsOptions { StaleAfterSeconds = 60 };
+        var onA = new OperationService(a, store, options, [handler]);
+        _owned.Add(onA);
+        var onB = new OperationService(b, store, options, []);
+        _owned.Add(onB);
+        await onA.StartAsync(CancellationToken.None).WaitAsync(TestNode.Timeout);
+        await onB.StartAsync(CancellationToken.None).WaitAsync(TestNode.Timeout);
+        var actor = OperationActor.ForApiKey("test");
+        var (operation, _, _) = await onA.CreateAsync(new OperationRequest("t.wait", "service:acme/s1", default, null), actor).AsTask().WaitAsync(TestNode.Timeout);
+        await handler.Started.Task.WaitAsync(TestNode.Timeout);
+        // As if its last update were 61 seconds ago (a handler that reports nothing): b would time it out.
+        var running = (await store.GetAsync(operation!.Id, CancellationToken.None))!;
+        (await store.TryUpdateAsync(running with { UpdatedAt = running.UpdatedAt.AddSeconds(-61), Version = running.Version + 1 }, running.Version, CancellationToken.None)).ShouldBeTrue();
+
+        await onA.KeepRunningFreshAsync(CancellationToken.None).WaitAsync(TestNode.Timeout);
+        await onB.RunMaintenanceOnceAsync().WaitAsync(TestNode.Timeout);
+
+        var after = (await store.GetAsync(operation.Id, CancellationToken.None))!;
+        after.Status.ShouldBe(OperationStatus.Running);
+        after.UpdatedAt.ShouldBe(_nodeTime.GetUtcNow());
+        handler.Cancelled.Task.IsCompleted.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task AnOperationWhoseNodeStoppedRefreshingIt_TimesOutOnAnotherNode()
+    {
+        var b = await StartNodeAsync("b");
+        var store = new MemoryOperationStore();
+        var onB = new OperationService(b, store, new OperationsOptions { StaleAfterSeconds = 60 }, []);
+        _owned.Add(onB);
+        await onB.StartAsync(CancellationToken.None).WaitAsync(TestNode.Timeout);
+        var now = _nodeTime.GetUtcNow();
+        var orphan = new Operation
+        {
+            Id = Operation.NewId(), OrgId = "acme", Type = "t.wait", Resource = "service:acme/s1", Status = OperationStatus.Running,
+            CreatedBy = "in-process", CreatedAt = now.AddSeconds(-120), UpdatedAt = now.AddSeconds(-61), Version = 2,
+        };
+        (await store.CreateAsync(orphan, CancellationToken.None)).Created.ShouldBeTrue();
+
+        await onB.RunMaintenanceOnceAsync().WaitAsync(TestNode.Timeout);
+
+        (await store.GetAsync(orphan.Id, CancellationToken.None))!.Status.ShouldBe(OperationStatus.Failed);
+    }
+
+    [Fact]
     public async Task UnreadCount_OfAUserConnectedOnlyToAnotherNode_IsPushedByThatNode()
     {
         var a = await StartNodeAsync("a");
