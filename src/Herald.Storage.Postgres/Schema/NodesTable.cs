@@ -29,6 +29,9 @@ internal static class NodesTable
     /// <summary>
     /// Registers or refreshes node $1 with its report ($2 version, $3 started_at, $4–$12 the
     /// counters in column order); answers true when the row was inserted (the node was not registered).
+    /// <c>xmax = 0</c> tells an inserted row from an updated one; it also holds when the row was
+    /// deleted by a dead-node sweep while this statement waited on it, which a check of the table
+    /// before the insert would miss (the node would then never join its presence again).
     /// </summary>
     public const string Heartbeat = """
         INSERT INTO herald_nodes (name, version, started_at, heartbeat_at, connections, users, channels, subscriptions,
