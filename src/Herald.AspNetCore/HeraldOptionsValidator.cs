@@ -73,6 +73,10 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
                 }
             }
         }
+        if (auth.ExpiryGraceSeconds is < 0 or > 3600)
+        {
+            errors.Add("Herald:Auth:ExpiryGraceSeconds must be between 0 and 3600.");
+        }
         if (auth.ClockSkewSeconds is < 0 or > 300)
         {
             errors.Add("Herald:Auth:ClockSkewSeconds must be between 0 and 300.");

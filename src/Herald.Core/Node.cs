@@ -444,9 +444,10 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 var now = Time.GetTimestamp();
+                var utcNow = Time.GetUtcNow();
                 foreach (var client in Connections.Clients)
                 {
-                    client.Heartbeat(now, interval, timeout, handshake, writeTimeout);
+                    client.Heartbeat(now, utcNow, interval, timeout, handshake, writeTimeout);
                 }
             }
         }
