@@ -48,6 +48,12 @@ public sealed class BenchCluster : IAsyncDisposable
             await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
             postmaster = ProcessTree.ParentOf((int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
         }
+        if (settings.Nice != 0)
+        {
+            // PostgreSQL at the nodes' niceness (--nice): backends forked from now on inherit it from the postmaster.
+            using var renice = System.Diagnostics.Process.Start("renice", ["-n", settings.Nice.ToString(System.Globalization.CultureInfo.InvariantCulture), "-p", postmaster.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await renice.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
         var started = new List<ServerUnderTest>();
         try
         {
