@@ -8,17 +8,16 @@ namespace Herald.Specification.Tests.Cluster;
 /// <summary>The membership suite on a fresh database per test; each registry is a node with a <see cref="PostgresDatabase"/> of its own.</summary>
 public sealed class PostgresClusterMembershipTests : ClusterMembershipSpecification
 {
-    private readonly List<PostgresDatabase> _databases = [];
     private readonly List<PostgresClusterMembership> _memberships = [];
-    private string? _connectionString;
+    private FreshPostgresDatabase? _database;
 
-    private string ConnectionString => _connectionString ?? throw new InvalidOperationException("no database yet");
+    private FreshPostgresDatabase Database => _database ?? throw new InvalidOperationException("no database yet");
+
+    private string ConnectionString => Database.ConnectionString;
 
     protected override IClusterMembership CreateMembership()
     {
-        var database = new PostgresDatabase(ConnectionString);
-        _databases.Add(database);
-        var membership = new PostgresClusterMembership(database);
+        var membership = new PostgresClusterMembership(Database.Open());
         _memberships.Add(membership);
         return membership;
     }
@@ -28,8 +27,7 @@ public sealed class PostgresClusterMembershipTests : ClusterMembershipSpecificat
 
     public override async Task InitializeAsync()
     {
-        // Not bounded: the first test of the run starts the server.
-        _connectionString = await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
+        _database = await FreshPostgresDatabase.CreateAsync();
         await base.InitializeAsync();
     }
 
@@ -40,9 +38,9 @@ public sealed class PostgresClusterMembershipTests : ClusterMembershipSpecificat
         {
             await membership.DisposeAsync().Bounded();
         }
-        foreach (var database in _databases)
+        if (_database is not null)
         {
-            await database.DisposeAsync().Bounded();
+            await _database.DisposeAsync();
         }
     }
 
