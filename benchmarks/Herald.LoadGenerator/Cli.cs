@@ -27,6 +27,12 @@ public static class Cli
           idle      --levels 2500,5000,10000,15000,19000 --settle 15
           connect   --connections 10000 --concurrency 64 --warmup-connections 1000
           channels  --connections 10000 --per-connection 10 --channels 10000 --rate 1000 --duration 25
+          cluster   --nodes 1,2,3 --modes ingest,latency,fanout --history 1000 --warmup 5 --duration 15
+                    its own PostgreSQL (fsync on) and N Herald nodes on it (Provider=Postgres), a fresh database per mode and N:
+                    ingest:  --ingest-connections 64 --ingest-channels 100 (closed loop, spread over the nodes; 2xx checked against the database)
+                    latency: --latency-rate 1000 --latency-subscribers 100[,10…] (publish on node 1; subscribers on the last node, then on node 1)
+                    fanout:  --fanout-subscribers 10000 --rates 10000,20000,50000,100000,150000 (deliveries/s; subscribers spread over the nodes)
+                    --postgres-options 'K=V;…'   appended to the nodes' Npgsql connection string
 
         Server under test (started by the generator unless --url is given):
           --target herald|socketio     herald: src/Herald.Server Release build; socketio: benchmarks/socketio-server
@@ -93,6 +99,20 @@ public static class Cli
             };
             var commandLine = "herald-loadgen " + string.Join(' ', args);
             Console.Error.WriteLine($"machine: {machine}");
+            if (command == "cluster")
+            {
+                var cluster = new ClusterScenario();
+                cluster.Configure(options);
+                var settings = TargetSettings.From(options);
+                options.EnsureAllRead();
+                if (settings.Kind != TargetKind.Herald || settings.Url is not null)
+                {
+                    throw new ArgumentException("cluster starts its own Herald nodes: no --target socketio, no --url");
+                }
+                await cluster.RunAsync(settings, machine, commandLine, outDir, (file, value) => WriteAsync(outDir, file, value), cts.Token).ConfigureAwait(false);
+                Console.WriteLine($"results: {outDir}");
+                return 0;
+            }
             if (command == "compare")
             {
                 return await CompareAsync(options, machine, commandLine, outDir, cts.Token).ConfigureAwait(false);

@@ -102,13 +102,13 @@ public static class HeraldEndpointRouteBuilderExtensions
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
             .Produces<ChannelsResponse>().ProducesProblem(401).ProducesProblem(403)
             .WithSummary("Channels with subscribers on this node (API key, scope admin).");
-        api.MapGet("/stats", ServerEndpoints.Stats)
+        api.MapGet("/stats", ServerEndpoints.StatsAsync)
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
             .Produces<StatsResponse>().ProducesProblem(401).ProducesProblem(403)
-            .WithSummary("Connections, users, channels, subscriptions, messages in and out, dropped (API key, scope admin).");
-        api.MapPost("/users/{id}/disconnect", ServerEndpoints.DisconnectUser)
+            .WithSummary("Connections, users, channels, subscriptions, messages in and out, dropped, of this node and of every node of the cluster (API key, scope admin).");
+        api.MapPost("/users/{id}/disconnect", ServerEndpoints.DisconnectUserAsync)
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
             .Produces<DisconnectResponse>().ProducesProblem(401).ProducesProblem(403)
-            .WithSummary("Disconnect every connection of a user with code 3504 (API key, scope admin).");
+            .WithSummary("Disconnect every connection of a user, on every node, with code 3504 (API key, scope admin).");
     }
 }

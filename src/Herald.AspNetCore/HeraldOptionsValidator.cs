@@ -13,6 +13,7 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
     public ValidateOptionsResult Validate(string? name, HeraldOptions options)
     {
         var errors = new List<string>();
+        ValidateCluster(errors, options);
         ValidateAuth(errors, options.Auth);
         ValidateApiKeys(errors, options.Auth);
         ValidateOrigins(errors, options);
@@ -22,6 +23,25 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
         ValidateNamespaces(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidateCluster(List<string> errors, HeraldOptions options)
+    {
+        // Empty counts as unset, as an empty environment variable would set it.
+        if (options.NodeName is { Length: > 0 } nodeName
+            && (nodeName.Length > 64 || !nodeName.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-')))
+        {
+            errors.Add($"Herald:NodeName must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-' (was '{nodeName}'); leave it unset for the machine name and a random suffix.");
+        }
+        var cluster = options.Cluster;
+        if (cluster.HeartbeatIntervalSeconds is not (> 0 and <= 60))
+        {
+            errors.Add("Herald:Cluster:HeartbeatIntervalSeconds must be greater than 0 and at most 60.");
+        }
+        if (cluster.NodeTimeoutSeconds is not (> 0 and <= 3600) || cluster.NodeTimeoutSeconds <= 2 * cluster.HeartbeatIntervalSeconds)
+        {
+            errors.Add($"Herald:Cluster:NodeTimeoutSeconds must be more than twice Herald:Cluster:HeartbeatIntervalSeconds ({cluster.HeartbeatIntervalSeconds}) and at most 3600 (was {cluster.NodeTimeoutSeconds}).");
+        }
     }
 
     private static void ValidateAuth(List<string> errors, AuthOptions auth)
@@ -52,6 +72,10 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
                     errors.Add($"Herald:Auth:JwtPublicKeyFile: '{auth.JwtPublicKeyFile}' does not hold an RSA public key in PEM format.");
                 }
             }
+        }
+        if (auth.ExpiryGraceSeconds is < 0 or > 3600)
+        {
+            errors.Add("Herald:Auth:ExpiryGraceSeconds must be between 0 and 3600.");
         }
         if (auth.ClockSkewSeconds is < 0 or > 300)
         {

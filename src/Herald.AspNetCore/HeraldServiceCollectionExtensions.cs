@@ -2,6 +2,7 @@ using Herald.AspNetCore.Internal;
 using Herald.AspNetCore.Transports;
 using Herald.Core;
 using Herald.Core.Brokers;
+using Herald.Core.Cluster;
 using Herald.Core.History;
 using Herald.Core.Notifications;
 using Herald.Core.Operations;
@@ -52,13 +53,18 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         // The memory stores, unless a storage is chosen on the returned builder (which replaces them).
         services.TryAddSingleton<IHistoryStore>(sp => new MemoryHistoryStore(sp.GetRequiredService<TimeProvider>()));
+        // Presence and the node registry of this process alone, unless a storage shares them between nodes.
+        services.TryAddSingleton<IPresenceStore, MemoryPresenceStore>();
+        services.TryAddSingleton<IClusterMembership>(sp => new MemoryClusterMembership(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new Node(
             sp.GetRequiredService<IOptions<HeraldOptions>>().Value,
             sp.GetRequiredService<IBroker>(),
             sp.GetRequiredService<IHistoryStore>(),
             sp.GetRequiredService<HeraldMetrics>(),
             sp.GetRequiredService<ILogger<Node>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IPresenceStore>(),
+            sp.GetRequiredService<IClusterMembership>()));
         services.TryAddSingleton<IOperationStore, MemoryOperationStore>();
         services.TryAddSingleton<INotificationStore, MemoryNotificationStore>();
         services.TryAddSingleton(sp => new OperationService(

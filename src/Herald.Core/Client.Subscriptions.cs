@@ -205,7 +205,7 @@ public sealed partial class Client
         foreach (var subscription in ended ?? [])
         {
             _node.RemoveSubscription(subscription);
-            SubscriptionEnded?.Invoke(subscription.Channel.Value, new HeraldError(HeraldErrorCode.PermissionDenied, $"the refreshed token does not allow '{subscription.Channel.Value}'"));
+            SubscriptionEnded?.Invoke(subscription.Channel.Value, new HeraldError(HeraldErrorCode.SubscriptionRevoked, $"the refreshed token does not allow '{subscription.Channel.Value}'"));
         }
     }
 

@@ -27,6 +27,8 @@ public sealed partial class Client
     private TaskCompletionSource? _disconnectedSource;
     private int _disconnected;
     private int _closedDone;
+    // The expiry of the token the client was last told about (ticks), so it is told once per token.
+    private long _expiryWarned;
 
     internal Client(Node node, string transport, PublicationEncoder encoder, ReadOnlyMemory<byte> pingFrame, bool expectsPong)
     {
@@ -81,6 +83,13 @@ public sealed partial class Client
     /// token no longer allows it), with the channel and why, so the client can be told.
     /// </summary>
     public Action<string, HeraldError>? SubscriptionEnded { get; set; }
+
+    /// <summary>
+    /// Set by transports that can take a <c>refresh</c> in band: called once when the token has
+    /// expired, with the grace in seconds the client has left to refresh before it is closed with
+    /// 3005. Without it (SSE), the connection is closed with 3005 as soon as its token expires.
+    /// </summary>
+    public Action<int>? TokenExpired { get; set; }
 
     /// <summary>Frames waiting to be written.</summary>
     public Outbox Outbox { get; }
@@ -265,7 +274,7 @@ public sealed partial class Client
     }
 
     /// <summary>Called by the node's heartbeat loop.</summary>
-    internal void Heartbeat(long now, long interval, long timeout, long handshakeTimeout, long writeTimeout)
+    internal void Heartbeat(long now, DateTimeOffset utcNow, long interval, long timeout, long handshakeTimeout, long writeTimeout)
     {
         if (IsClosed)
         {
@@ -288,6 +297,10 @@ public sealed partial class Client
             Disconnect(Messages.DisconnectCode.HandshakeTimeout);
             return;
         }
+        if (Principal?.ExpiresAt is { } expiresAt && expiresAt <= utcNow && CheckExpiry(expiresAt, utcNow))
+        {
+            return;
+        }
         if (PingFrame.IsEmpty)
         {
             return;
@@ -305,6 +318,27 @@ public sealed partial class Client
             Volatile.Write(ref _lastPingSent, now - lastPing < 2 * interval ? lastPing + interval : now);
             Send(PingFrame);
         }
+    }
+
+    /// <summary>
+    /// The token has expired: tell the client once (it may still refresh), and close the
+    /// connection with 3005 when the grace is over or the transport cannot refresh. True when the
+    /// connection was closed.
+    /// </summary>
+    private bool CheckExpiry(DateTimeOffset expiresAt, DateTimeOffset utcNow)
+    {
+        var grace = _node.Options.Auth.ExpiryGraceSeconds;
+        if (TokenExpired is not { } warn || utcNow >= expiresAt.AddSeconds(grace))
+        {
+            Disconnect(Messages.DisconnectCode.TokenExpired);
+            return true;
+        }
+        if (Interlocked.Exchange(ref _expiryWarned, expiresAt.UtcTicks) != expiresAt.UtcTicks)
+        {
+            var left = (int)Math.Ceiling((expiresAt.AddSeconds(grace) - utcNow).TotalSeconds);
+            warn(Math.Max(0, left));
+        }
+        return false;
     }
 
     /// <summary>True when a ping went unanswered past the heartbeat timeout (the heartbeat loop may not have noticed yet).</summary>

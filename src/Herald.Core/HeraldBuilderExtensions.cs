@@ -1,3 +1,4 @@
+using Herald.Core.Cluster;
 using Herald.Core.History;
 using Herald.Core.Notifications;
 using Herald.Core.Operations;
@@ -25,9 +26,11 @@ public static class HeraldBuilderExtensions
 
     /// <summary>
     /// Makes <paramref name="name"/> the application's storage: removes every
-    /// <see cref="IHistoryStore"/>, <see cref="IOperationStore"/> and <see cref="INotificationStore"/>
-    /// registered so far (the memory defaults included), then lets <paramref name="addStores"/>
-    /// register the storage's own. For storage packages: <c>UseSqlite</c> and the like call this.
+    /// <see cref="IHistoryStore"/>, <see cref="IOperationStore"/>, <see cref="INotificationStore"/>,
+    /// <see cref="IPresenceStore"/> and <see cref="IClusterMembership"/> registered so far (the memory
+    /// defaults included), then lets <paramref name="addStores"/> register the storage's own. For
+    /// storage packages: <c>UseSqlite</c> and the like call this. A storage that registers no
+    /// presence store or membership gets the memory ones back (one node).
     /// </summary>
     /// <exception cref="InvalidOperationException">A storage was already chosen: one application has one storage.</exception>
     public static IHeraldBuilder UseStorage(this IHeraldBuilder builder, string name, Action<IServiceCollection> addStores)
@@ -45,7 +48,12 @@ public static class HeraldBuilderExtensions
         services.RemoveAll<IHistoryStore>();
         services.RemoveAll<IOperationStore>();
         services.RemoveAll<INotificationStore>();
+        services.RemoveAll<IPresenceStore>();
+        services.RemoveAll<IClusterMembership>();
         addStores(services);
+        // A storage that keeps no presence or node registry runs one node: the memory ones.
+        services.TryAddSingleton<IPresenceStore, MemoryPresenceStore>();
+        services.TryAddSingleton<IClusterMembership>(sp => new MemoryClusterMembership(sp.GetService<TimeProvider>()));
         return builder;
     }
 

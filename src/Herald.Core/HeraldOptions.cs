@@ -12,8 +12,12 @@ public sealed class HeraldOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Herald";
 
-    /// <summary>This node's name in stats and metrics. Default: the machine name.</summary>
-    public string NodeName { get; set; } = Environment.MachineName;
+    /// <summary>
+    /// This node's name in the cluster, in stats and in presence entries: 1–64 characters of
+    /// A-Z, a-z, 0-9, '.', '_' and '-', unique among the nodes sharing a database. Default (null):
+    /// the machine name and four random hex digits, chosen once per start.
+    /// </summary>
+    public string? NodeName { get; set; }
 
     /// <summary>
     /// Origins allowed to open browser connections and to call the HTTP API cross-site, such as
@@ -33,6 +37,8 @@ public sealed class HeraldOptions
     public Notifications.NotificationsOptions Notifications { get; set; } = new();
 
     public SocketIOOptions SocketIO { get; set; } = new();
+
+    public Cluster.ClusterOptions Cluster { get; set; } = new();
 
     /// <summary>Channel namespaces by name. Defaults to the shipped namespaces; entries here add to or change them.</summary>
     public Dictionary<string, NamespaceOptions> Namespaces { get; set; } = NamespaceRegistry.CreateDefaults();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Herald.Core.Channels;
+using Herald.Core.Cluster;
 using Herald.Core.Internal;
 using Herald.Messages;
 
@@ -11,12 +12,18 @@ public sealed partial class Node
 
     /// <summary>
     /// Delivers a publication to this node's subscribers of its channel, as its namespace says:
-    /// at once, in a batch, or conflated. Called by the broker, never concurrently for one channel.
+    /// at once, in a batch, or conflated; a signal of <see cref="ClusterSignals.Channel"/> goes to its
+    /// handlers instead. Called by the broker, never concurrently for one channel.
     /// </summary>
     public void HandlePublication(Publication publication)
     {
         if (!_channels.TryGetValue(publication.Channel, out var subscribers) || subscribers.Items.Length == 0)
         {
+            // No client can subscribe to the reserved channel: what arrives there is for the node.
+            if (publication.Channel == ClusterSignals.Channel)
+            {
+                Signals.Dispatch(publication);
+            }
             return;
         }
         var options = subscribers.Options!;

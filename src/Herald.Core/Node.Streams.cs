@@ -51,7 +51,7 @@ public sealed partial class Node
         }
         Metrics.MessagesSent(subscription.Client.TransportIndex, recovery.Complete(onSubscribed, result));
         // After the answer: the subscriber's own join comes as its first event.
-        JoinPresence(subscription, options);
+        await JoinPresenceAsync(subscription, options).ConfigureAwait(false);
     }
 
     /// <summary>The answer of a subscribe on a channel with a stream: its position, what was missed since <paramref name="since"/>, and its latest state.</summary>

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
 using Herald.Core.Auth;
 using Herald.Core.Brokers;
 using Herald.Core.Channels;
+using Herald.Core.Cluster;
 using Herald.Core.History;
 using Herald.Core.Internal;
 using Herald.Messages;
@@ -13,7 +16,9 @@ namespace Herald.Core;
 /// <summary>
 /// The heart of a Herald server: it owns the connections and their subscriptions, publishes
 /// through the <see cref="IBroker"/> (which assigns stream positions), and fans what the broker
-/// delivers out to local subscribers, encoding each publication once per wire encoder. Thread-safe.
+/// delivers out to local subscribers, encoding each publication once per wire encoder. Keeps
+/// presence in the <see cref="IPresenceStore"/> and heartbeats into the
+/// <see cref="IClusterMembership"/>, both shared by every node of a cluster. Thread-safe.
 /// </summary>
 public sealed partial class Node : IBrokerHandler, IAsyncDisposable
 {
@@ -24,8 +29,10 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _heartbeat = Task.CompletedTask;
     private Task _maintenance = Task.CompletedTask;
+    private Task _cluster = Task.CompletedTask;
     private long _subscriptionCount;
     private int _shuttingDown;
+    private bool _started;
 
     /// <param name="options">The server's options.</param>
     /// <param name="broker">Delivers publications and keeps the channels' streams.</param>
@@ -38,15 +45,30 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     /// <param name="metrics">Where the node counts; a fresh set when null.</param>
     /// <param name="logger">The node's logger.</param>
     /// <param name="time">The clock; the system clock when null.</param>
-    public Node(HeraldOptions options, IBroker broker, IHistoryStore? history = null, HeraldMetrics? metrics = null, ILogger<Node>? logger = null, TimeProvider? time = null)
+    /// <param name="presence">
+    /// Who is in which channel, for the whole cluster; the caller owns it (nodes sharing one do not
+    /// dispose it). A fresh <see cref="MemoryPresenceStore"/> of this node alone when null.
+    /// </param>
+    /// <param name="membership">
+    /// The cluster's node registry and job leases; the caller owns it. A fresh
+    /// <see cref="MemoryClusterMembership"/> of this node alone when null.
+    /// </param>
+    public Node(HeraldOptions options, IBroker broker, IHistoryStore? history = null, HeraldMetrics? metrics = null, ILogger<Node>? logger = null, TimeProvider? time = null,
+        IPresenceStore? presence = null, IClusterMembership? membership = null)
     {
         Options = options;
+        Name = string.IsNullOrEmpty(options.NodeName) ? $"{Environment.MachineName}-{RandomNumberGenerator.GetHexString(4, lowercase: true)}" : options.NodeName;
         _broker = broker;
         History = history;
         Metrics = metrics ?? new HeraldMetrics();
         Metrics.Bind(this);
         Logger = (ILogger?)logger ?? NullLogger.Instance;
         Time = time ?? TimeProvider.System;
+        Presence = presence ?? new MemoryPresenceStore();
+        Membership = membership ?? new MemoryClusterMembership(Time);
+        Signals = new ClusterSignals(this);
+        Signals.On(DisconnectUserSignal, OnDisconnectUserSignal);
+        StartedAt = Time.GetUtcNow();
         Namespaces = new NamespaceRegistry(options.Namespaces);
         Connections = new ConnectionRegistry(options.Limits.MaxConnectionsPerUser);
         Tokens = new TokenValidator(options.Auth);
@@ -61,6 +83,21 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     public Requests.RequestHandler Requests { get; }
 
     public HeraldOptions Options { get; }
+
+    /// <summary>This node's name in the cluster: <c>Herald:NodeName</c>, or the machine name and a short random suffix.</summary>
+    public string Name { get; }
+
+    /// <summary>Who is in which channel, for the whole cluster.</summary>
+    public IPresenceStore Presence { get; }
+
+    /// <summary>The cluster's node registry and job leases.</summary>
+    public IClusterMembership Membership { get; }
+
+    /// <summary>Commands to every node of the cluster.</summary>
+    public ClusterSignals Signals { get; }
+
+    /// <summary>When this node was created.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     public HeraldMetrics Metrics { get; }
 
@@ -92,12 +129,23 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     /// <summary>Subscriptions on this node.</summary>
     public long SubscriptionCount => Interlocked.Read(ref _subscriptionCount);
 
-    /// <summary>Connects to the broker and starts the heartbeat loop and the history maintenance.</summary>
+    /// <summary>
+    /// Connects to the broker, joins the cluster (registers with the membership, subscribes to
+    /// <see cref="ClusterSignals.Channel"/>), and starts the heartbeat loops and the history maintenance.
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // The broker creates or migrates its storage: the store is initialized by it, once.
         await _broker.StartAsync(this, cancellationToken).ConfigureAwait(false);
+        await Presence.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await Membership.StartAsync(Name, cancellationToken).ConfigureAwait(false);
+        // A previous run under this name may have left entries (it died and came back before anyone noticed).
+        await RemoveNodePresenceAsync(Name, cancellationToken).ConfigureAwait(false);
+        await _broker.SubscribeAsync(ClusterSignals.Channel, cancellationToken).ConfigureAwait(false);
+        await Membership.HeartbeatAsync(Report(), cancellationToken).ConfigureAwait(false);
+        _started = true;
         _heartbeat = RunHeartbeatAsync(_stopping.Token);
+        _cluster = ClusterHeartbeat.RunAsync(this, _stopping.Token);
         if (History is not null)
         {
             _maintenance = HistoryMaintenance.RunAsync(this, History, _stopping.Token);
@@ -125,7 +173,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
     public IEnumerable<KeyValuePair<string, int>> ChannelsSnapshot() =>
         _channels.Select(c => new KeyValuePair<string, int>(c.Key, c.Value.Items.Length));
 
-    /// <summary>Disconnects every connection of a user; returns how many there were.</summary>
+    /// <summary>Disconnects every connection of a user on this node; returns how many there were.</summary>
     public int DisconnectUser(string userId, DisconnectCode code)
     {
         var clients = Connections.ForUser(userId);
@@ -135,6 +183,48 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         }
         return clients.Length;
     }
+
+    /// <summary>
+    /// Disconnects every connection of a user on every node: this node's at once, the others' by a
+    /// signal that each node acts on when it arrives. Returns how many connections this node closed;
+    /// the other nodes' are not counted.
+    /// </summary>
+    public async ValueTask<int> DisconnectUserEverywhereAsync(string userId, DisconnectCode code, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var count = DisconnectUser(userId, code);
+        await Signals.SendAsync(DisconnectUserSignal, SignalData.Write(("user", userId), ("code", ((int)code).ToString(CultureInfo.InvariantCulture))), cancellationToken).ConfigureAwait(false);
+        return count;
+    }
+
+    private const string DisconnectUserSignal = "user.disconnect";
+
+    private void OnDisconnectUserSignal(ClusterSignal signal)
+    {
+        if (signal.From != Name && SignalData.Read(signal.Data, "user") is { } user
+            && int.TryParse(SignalData.Read(signal.Data, "code"), CultureInfo.InvariantCulture, out var code))
+        {
+            DisconnectUser(user, (DisconnectCode)code);
+        }
+    }
+
+    /// <summary>What this node tells the cluster at each heartbeat: its stats as of now.</summary>
+    public NodeReport Report() => new()
+    {
+        Name = Name,
+        Version = ClusterHeartbeat.Version,
+        StartedAt = StartedAt,
+        Connections = Metrics.ConnectionsActive,
+        Users = Metrics.Users,
+        Channels = Metrics.Channels,
+        Subscriptions = Metrics.Subscriptions,
+        MessagesIn = Metrics.MessagesIn,
+        MessagesOut = Metrics.MessagesOut,
+        Publications = Metrics.Publications,
+        Dropped = Metrics.Dropped,
+        SlowConsumers = Metrics.SlowConsumers,
+        LastSeen = Time.GetUtcNow(),
+    };
 
     /// <summary>
     /// Graceful shutdown: refuse new connections, tell every client to reconnect
@@ -167,10 +257,14 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_heartbeat, _maintenance).ConfigureAwait(false);
+            await Task.WhenAll(_heartbeat, _maintenance, _cluster).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
+        }
+        if (_started)
+        {
+            await LeaveClusterAsync().ConfigureAwait(false);
         }
         await _broker.DisposeAsync().ConfigureAwait(false);
         if (History is not null)
@@ -178,6 +272,24 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
             await History.DisposeAsync().ConfigureAwait(false);
         }
         _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Leaves the cluster at the end: this node's remaining presence entries go (with their leave
+    /// events) and it is unregistered, so the others need not wait for it to time out.
+    /// </summary>
+    private async Task LeaveClusterAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await RemoveNodePresenceAsync(Name, timeout.Token).ConfigureAwait(false);
+            await Membership.RemoveNodeAsync(Name, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Logger.ClusterLeaveFailed(ex, Name);
+        }
     }
 
     /// <summary>
@@ -332,9 +444,10 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 var now = Time.GetTimestamp();
+                var utcNow = Time.GetUtcNow();
                 foreach (var client in Connections.Clients)
                 {
-                    client.Heartbeat(now, interval, timeout, handshake, writeTimeout);
+                    client.Heartbeat(now, utcNow, interval, timeout, handshake, writeTimeout);
                 }
             }
         }

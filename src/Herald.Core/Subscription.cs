@@ -24,6 +24,16 @@ internal sealed partial class Subscription(Client client, ChannelName channel, T
 
     public Client Client { get; } = client;
 
+    /// <summary>
+    /// The latest presence step of this subscription (join, rejoin, leave), which the next one
+    /// waits for, so that a leave never overtakes its join at the store; null until it joins.
+    /// Guarded by the instance lock, like <see cref="PresenceLeft"/>.
+    /// </summary>
+    internal Task? PresenceTail;
+
+    /// <summary>True once the subscription left presence: it never joins again.</summary>
+    internal bool PresenceLeft;
+
     public ChannelName Channel { get; } = channel;
 
     /// <summary>The current filter, or null for everything.</summary>

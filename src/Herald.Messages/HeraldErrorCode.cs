@@ -39,4 +39,6 @@ public enum HeraldErrorCode
     MessageTooLarge = 115,
     /// <summary>The connection already sent a valid <c>connect</c>.</summary>
     AlreadyConnected = 116,
+    /// <summary>The server ended a subscription because the connection's refreshed token no longer allows it.</summary>
+    SubscriptionRevoked = 117,
 }

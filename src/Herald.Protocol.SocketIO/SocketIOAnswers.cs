@@ -30,6 +30,18 @@ public static class SocketIOAnswers
         w.WriteEndArray();
     });
 
+    /// <summary>The arguments of the <c>token_expired</c> event: <c>[{"code":109,"message":…,"grace":N}]</c>. A <c>refresh</c> within <c>grace</c> seconds keeps the session.</summary>
+    public static byte[] TokenExpired(int grace) => JsonBytes.Write(w =>
+    {
+        w.WriteStartArray();
+        w.WriteStartObject();
+        w.WriteNumber("code"u8, (int)HeraldErrorCode.TokenExpired);
+        w.WriteString("message"u8, $"the token has expired: send refresh with a new token within {grace} seconds, or the connection closes with 3005");
+        w.WriteNumber("grace"u8, grace);
+        w.WriteEndObject();
+        w.WriteEndArray();
+    });
+
     /// <summary>The arguments of an <c>unsubscribed</c> event: the server ended a subscription on its own.</summary>
     public static byte[] Unsubscribed(string channel, HeraldError reason) => JsonBytes.Write(w =>
     {

@@ -237,6 +237,24 @@ public static class NativeCodec
             w.WriteString("message"u8, reason.Message);
         });
 
+    /// <summary>
+    /// <c>{"type":"token_expired","code":109,"message":…,"grace":N}</c>: the connection's token has
+    /// expired; a <c>refresh</c> within <c>grace</c> seconds keeps the connection, otherwise it is
+    /// closed with 3005.
+    /// </summary>
+    public static byte[] TokenExpired(int grace) =>
+        Write(w =>
+        {
+            w.WriteString("type"u8, "token_expired"u8);
+            w.WriteNumber("code"u8, (int)HeraldErrorCode.TokenExpired);
+            w.WriteString("message"u8, TokenExpiredMessage(grace));
+            w.WriteNumber("grace"u8, grace);
+        });
+
+    /// <summary>The message of the <c>token_expired</c> warning, the same on every transport.</summary>
+    public static string TokenExpiredMessage(int grace) =>
+        $"the token has expired: send refresh with a new token within {grace} seconds, or the connection closes with 3005";
+
     /// <summary>An answer naming a channel: <c>subscribed</c>, <c>unsubscribed</c>, <c>filter_updated</c>.</summary>
     public static byte[] ChannelReply(string type, byte[]? id, string channel) =>
         Write(w =>

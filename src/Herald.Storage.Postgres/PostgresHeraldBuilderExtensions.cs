@@ -53,6 +53,7 @@ public static class PostgresHeraldBuilderExtensions
             services.AddSingleton<IBroker>(sp => new PostgresBroker(sp.GetRequiredService<PostgresHistoryStore>(), sp.GetRequiredService<ILogger<PostgresBroker>>()));
             services.AddSingleton<IOperationStore>(sp => new PostgresOperationStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<INotificationStore>(sp => new PostgresNotificationStore(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<TimeProvider>()));
+            PostgresClusterServices.AddClusterServices(services);
         });
         return builder.AcceptStorageSettings(PostgresStorageOptions.SettingKeys);
     }

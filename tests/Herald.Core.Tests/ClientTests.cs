@@ -364,11 +364,11 @@ public sealed class ClientTests
         var client = node.Open();
 
         time.Advance(TimeSpan.FromSeconds(10));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBeNull();
 
         time.Advance(TimeSpan.FromSeconds(1));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
 
         client.DisconnectCode.ShouldBe(DisconnectCode.HandshakeTimeout);
         ((int)client.DisconnectCode!.Value).ShouldBe(3502);
@@ -385,12 +385,12 @@ public sealed class ClientTests
 
         client.OnWriteStarted();
         time.Advance(TimeSpan.FromSeconds(15));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBeNull();
         aborted.ShouldBe(0);
 
         time.Advance(TimeSpan.FromSeconds(1));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
 
         client.DisconnectCode.ShouldBe(DisconnectCode.SlowConsumer);
         aborted.ShouldBe(1);
@@ -410,7 +410,7 @@ public sealed class ClientTests
         client.OnWriteFinished();
         time.Advance(TimeSpan.FromMinutes(5));
         client.OnMessageReceived().ShouldBeTrue();
-        client.Heartbeat(time.GetTimestamp(), 25 * Minute, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Minute, 10 * Second, 10 * Second, 15 * Second);
 
         client.DisconnectCode.ShouldBeNull();
         aborted.ShouldBe(0);
@@ -429,7 +429,7 @@ public sealed class ClientTests
         // The transport writes the disconnect frame and the close, and the peer never reads them.
         client.OnWriteStarted();
         time.Advance(TimeSpan.FromSeconds(16));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
 
         aborted.ShouldBe(1);
         client.DisconnectCode.ShouldBe(DisconnectCode.Shutdown);
@@ -469,7 +469,7 @@ public sealed class ClientTests
         var client = node.Connect();
 
         time.Advance(TimeSpan.FromMinutes(5));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
 
         client.DisconnectCode.ShouldBeNull();
     }
@@ -483,19 +483,19 @@ public sealed class ClientTests
         client.Authenticate(new HeraldPrincipal("u_1", "acme")).ShouldBeNull();
 
         time.Advance(TimeSpan.FromSeconds(24));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.Drain().ShouldBeEmpty();
 
         time.Advance(TimeSpan.FromSeconds(1));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.Drain().ShouldHaveSingleItem().ShouldBeSameAs(PingFrame);
 
         time.Advance(TimeSpan.FromSeconds(10));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBeNull();
 
         time.Advance(TimeSpan.FromSeconds(1));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBe(DisconnectCode.NoPong);
         ((int)client.DisconnectCode!.Value).ShouldBe(3012);
     }
@@ -509,18 +509,18 @@ public sealed class ClientTests
         client.Authenticate(new HeraldPrincipal("u_1", "acme")).ShouldBeNull();
 
         time.Advance(TimeSpan.FromSeconds(25));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.Drain().Count.ShouldBe(1);
         time.Advance(TimeSpan.FromSeconds(1));
         client.OnActivity();
 
         time.Advance(TimeSpan.FromSeconds(20));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.DisconnectCode.ShouldBeNull();
         client.Drain().ShouldBeEmpty();
 
         time.Advance(TimeSpan.FromSeconds(5));
-        client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+        client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         client.Drain().Count.ShouldBe(1);
         client.DisconnectCode.ShouldBeNull();
     }
@@ -535,7 +535,7 @@ public sealed class ClientTests
         for (var i = 0; i < 10; i++)
         {
             time.Advance(TimeSpan.FromSeconds(30));
-            client.Heartbeat(time.GetTimestamp(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
+            client.Heartbeat(time.GetTimestamp(), time.GetUtcNow(), 25 * Second, 10 * Second, 10 * Second, 15 * Second);
         }
 
         client.Drain().ShouldBeEmpty();

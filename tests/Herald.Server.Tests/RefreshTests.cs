@@ -136,7 +136,7 @@ public sealed class RefreshTests
         var frames = new[] { first, second };
         var ended = frames.Where(f => f.Type() == "unsubscribed").ShouldHaveSingleItem();
         ended.Str("channel").ShouldBe("granted:b");
-        ended.Code().ShouldBe(103);
+        ended.Code().ShouldBe(117);
         ended.Str("message").ShouldBe("the refreshed token does not allow 'granted:b'");
         ended.TryGetProperty("id", out _).ShouldBeFalse();
         frames.Where(f => f.Type() == "refreshed").ShouldHaveSingleItem().Str("id").ShouldBe("narrow");
@@ -187,7 +187,7 @@ public sealed class RefreshTests
         var ended = packets.Where(p => p.StartsWith("42[\"unsubscribed\"", StringComparison.Ordinal)).ShouldHaveSingleItem();
         var arguments = JsonDocument.Parse(ended[2..]).RootElement;
         arguments[1].Str("channel").ShouldBe("granted:b");
-        arguments[1].Code().ShouldBe(103);
+        arguments[1].Code().ShouldBe(117);
         JsonDocument.Parse(packets[^1][(ackPrefix.Length - 1)..]).RootElement[0].GetProperty("ok").GetBoolean().ShouldBeTrue();
 
         // Only the kept channel still delivers.

@@ -60,7 +60,8 @@ public sealed class RegressionTests
     [InlineData("--Herald:Limits:MaxFrameBytes=64k", "MaxFrameBytes")]
     [InlineData("--Herald:Namespaces:chat:Scope=Publik", "Scope")]
     [InlineData("--Herald:Storage:SqlitPath=x.db", "Herald:Storage:SqlitPath")]
-    [InlineData("--Herald:Storage:Provider=Postgres", "Herald:Storage:Provider")]
+    [InlineData("--Herald:Storage:Provider=Mysql", "Herald:Storage:Provider")]
+    [InlineData("--Herald:Storage:Provider=Postgres", "Herald:Storage:PostgresConnectionString")]
     public async Task UnknownOrUnconvertibleSettings_StopTheServerNamingThem(string argument, string named)
     {
         await using var server = ServerProcess.Start(["--urls", "http://127.0.0.1:0", argument], new Dictionary<string, string>

@@ -2,31 +2,17 @@
 // leaves one node recovers on the other what it missed, through `subscribe` with `since`.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { io } from "socket.io-client";
+import { signedToken, within } from "./helpers.mjs";
 
 const URL_A = process.env.HERALD_URL_A;
 const URL_B = process.env.HERALD_URL_B;
 const SECRET = process.env.HERALD_JWT_SECRET;
 const API_KEY = process.env.HERALD_API_KEY;
 assert.ok(URL_A && URL_B && SECRET && API_KEY, "HERALD_URL_A, HERALD_URL_B, HERALD_JWT_SECRET and HERALD_API_KEY must be set");
-const TIMEOUT = 10_000;
 const sockets = [];
 
-function b64url(value) {
-  return Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
-}
-
-function token(sub, org) {
-  const head = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ sub, org, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
-  return `${head}.${createHmac("sha256", SECRET).update(head).digest("base64url")}`;
-}
-
-function within(promise, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), TIMEOUT); });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const token = (sub, org) => signedToken(SECRET, sub, org);
 
 function connect(url, transports) {
   const socket = io(url, { reconnection: false, transports, auth: { token: token("u_1", "acme") } });

@@ -1,30 +1,16 @@
 // socket.io-client, unchanged, against a running Herald. Every wait is bounded.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { io } from "socket.io-client";
+import { signedToken, within } from "./helpers.mjs";
 
 const URL = process.env.HERALD_URL;
 const SECRET = process.env.HERALD_JWT_SECRET;
 const API_KEY = process.env.HERALD_API_KEY;
 assert.ok(URL && SECRET && API_KEY, "HERALD_URL, HERALD_JWT_SECRET and HERALD_API_KEY must be set");
-const TIMEOUT = 10_000;
 const sockets = [];
 
-function b64url(value) {
-  return Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
-}
-
-function token(sub, org) {
-  const head = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ sub, org, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
-  return `${head}.${createHmac("sha256", SECRET).update(head).digest("base64url")}`;
-}
-
-function within(promise, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), TIMEOUT); });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const token = (sub, org) => signedToken(SECRET, sub, org);
 
 function connect(options = {}) {
   const socket = io(URL, { reconnection: false, auth: { token: token("u_1", "acme") }, ...options });

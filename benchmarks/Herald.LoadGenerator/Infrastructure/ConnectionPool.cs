@@ -6,10 +6,24 @@ namespace Herald.LoadGenerator.Infrastructure;
 public sealed record ConnectStats(int Opened, int Failed, double Seconds, double PerSecond, LatencySummary Handshake, string? FirstError);
 
 /// <summary>The subscriber connections of one run, opened with bounded concurrency.</summary>
-public sealed class ConnectionPool(ConnectSpec spec, DeliveryRecorder recorder)
+public sealed class ConnectionPool
 {
+    private readonly Func<int, ConnectSpec> _specFor;
+    private readonly DeliveryRecorder _recorder;
     private readonly List<BenchConnection> _connections = [];
     private int _opening;
+
+    public ConnectionPool(ConnectSpec spec, DeliveryRecorder recorder)
+        : this(_ => spec, recorder)
+    {
+    }
+
+    /// <summary>Connection i goes where <paramref name="specFor"/>(i) says (several servers: the nodes of a cluster).</summary>
+    public ConnectionPool(Func<int, ConnectSpec> specFor, DeliveryRecorder recorder)
+    {
+        _specFor = specFor;
+        _recorder = recorder;
+    }
 
     public IReadOnlyList<BenchConnection> Connections => _connections;
 
@@ -56,9 +70,9 @@ public sealed class ConnectionPool(ConnectSpec spec, DeliveryRecorder recorder)
                 var begin = Clock.NowMicros;
                 try
                 {
-                    var connection = await BenchConnection.OpenAsync(spec, index, cts.Token).ConfigureAwait(false);
+                    var connection = await BenchConnection.OpenAsync(_specFor(index), index, cts.Token).ConfigureAwait(false);
                     handshake.Record(Clock.NowMicros - begin);
-                    connection.Start(recorder);
+                    connection.Start(_recorder);
                     var channels = channelsFor(index);
                     if (channels.Length > 0)
                     {

@@ -10,8 +10,9 @@ namespace Herald.LoadGenerator.Infrastructure;
 /// happened to earlier ones, so a slow server sees the load it would see in production and its
 /// slowness shows as latency rather than as a lower offered rate. Each carries
 /// <c>{"hb":[channel,seq,dueMicros],"pad":"…"}</c>; seq counts per channel from 1.
+/// With several servers (the nodes of a cluster), publication i goes to server i mod their count.
 /// </summary>
-public sealed class Publisher(HttpClient http, string apiKey, int channels, int payloadBytes)
+public sealed class Publisher(IReadOnlyList<HttpClient> targets, string apiKey, int channels, int payloadBytes)
 {
     private readonly long[] _sequence = new long[channels];
     private readonly long[] _accepted = new long[channels];
@@ -20,6 +21,11 @@ public sealed class Publisher(HttpClient http, string apiKey, int channels, int 
     private long _failed;
     private long _inFlight;
     private string? _firstError;
+
+    public Publisher(HttpClient http, string apiKey, int channels, int payloadBytes)
+        : this([http], apiKey, channels, payloadBytes)
+    {
+    }
 
     /// <summary>Latency of the publish requests themselves (HTTP round trip).</summary>
     public LatencyHistogram RequestLatency { get; } = new();
@@ -64,7 +70,7 @@ public sealed class Publisher(HttpClient http, string apiKey, int channels, int 
                     SleepUntil(due);
                     var channel = channelFor(i);
                     var seq = Interlocked.Increment(ref _sequence[channel]);
-                    _ = SendAsync(channel, seq, due);
+                    _ = SendAsync(targets[(int)(i % targets.Count)], channel, seq, due);
                 }
                 done.TrySetResult();
             }
@@ -81,6 +87,31 @@ public sealed class Publisher(HttpClient http, string apiKey, int channels, int 
         {
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Closed loop, for capacity rather than latency: <paramref name="concurrency"/> workers, worker w
+    /// on server w mod their count, each sending its next publication as soon as the previous one
+    /// is answered, from <paramref name="startMicros"/> until <paramref name="endMicros"/>. With one
+    /// HTTP/1.1 keep-alive connection per worker (the client's connection limit at least the workers
+    /// per server), that is <paramref name="concurrency"/> connections with one request each in
+    /// flight. The request latency is then measured from each request's own start.
+    /// </summary>
+    public async Task RunClosedLoopAsync(int concurrency, long startMicros, long endMicros, Func<long, int> channelFor, CancellationToken cancellationToken)
+    {
+        long next = -1;
+        async Task Worker(int worker)
+        {
+            var http = targets[worker % targets.Count];
+            await Clock.WaitUntilAsync(startMicros, cancellationToken).ConfigureAwait(false);
+            while (!cancellationToken.IsCancellationRequested && Clock.NowMicros < endMicros)
+            {
+                var channel = channelFor(Interlocked.Increment(ref next));
+                var seq = Interlocked.Increment(ref _sequence[channel]);
+                await SendAsync(http, channel, seq, Clock.NowMicros).ConfigureAwait(false);
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => Worker(w), CancellationToken.None))).ConfigureAwait(false);
     }
 
     /// <summary>Sleeps in whole milliseconds while far from the due time, then yields the processor until it.</summary>
@@ -104,7 +135,7 @@ public sealed class Publisher(HttpClient http, string apiKey, int channels, int 
         }
     }
 
-    private async Task SendAsync(int channel, long seq, long due)
+    private async Task SendAsync(HttpClient http, int channel, long seq, long due)
     {
         Interlocked.Increment(ref _inFlight);
         Interlocked.Increment(ref _sent);

@@ -44,41 +44,11 @@ public sealed class FanOutScenario : Scenario
     {
         var title = $"fanout {server.Settings.Name}";
         var run = await LoadRun.OpenAsync(server, title, _subscribers, 1, _concurrency, _ => [0], _payload, cancellationToken).ConfigureAwait(false);
-        var steps = new List<StepResult>();
-        string? stoppedBecause = null;
-        var failedSteps = 0;
+        List<StepResult> steps;
+        string? stoppedBecause;
         try
         {
-            foreach (var deliveries in _rates)
-            {
-                var rate = deliveries / (double)_subscribers;
-                run.Progress.Phase = $"step {deliveries}/s ({rate:0.#} pub/s)";
-                var step = await run.RunMeasuredStepAsync(rate, _warmup, _measure, _ => 0, [_subscribers], _drain, cancellationToken).ConfigureAwait(false);
-                steps.Add(step);
-                await Console.Error.WriteLineAsync($"[{title}] step offered {deliveries}/s: delivered {step.DeliveriesPerSecond}/s, {step.Latency}, lost {step.Lost}, dropped conns {step.ConnectionsDropped}, server {step.ServerCores} cores, generator {step.GeneratorCores}, other {step.OtherProcessesCores}").ConfigureAwait(false);
-                // Past the p99 limit the ladder goes on (so the throughput ceiling shows) until something is
-                // lost, the server falls behind the offered rate, p99 runs away, or too many steps missed the limit.
-                if (step.Lost > 0 || step.ConnectionsDropped > 0 || step.PublishFailed > 0)
-                {
-                    stoppedBecause = step.PublishFailed > 0 && step.Lost == 0 && step.ConnectionsDropped == 0 ? "publish failures" : "loss";
-                    break;
-                }
-                if (step.DeliveriesPerSecond < 0.95 * step.OfferedDeliveriesPerSecond)
-                {
-                    stoppedBecause = "saturated: delivered less than 95 % of the offered rate";
-                    break;
-                }
-                if (step.Latency.P99Ms > _p99StopMs)
-                {
-                    stoppedBecause = $"p99 > {_p99StopMs} ms";
-                    break;
-                }
-                if (step.Latency.P99Ms > _p99Limit && ++failedSteps >= _maxFailedSteps)
-                {
-                    stoppedBecause = $"{failedSteps} steps with p99 > {_p99Limit} ms";
-                    break;
-                }
-            }
+            (steps, stoppedBecause) = await RunLadderAsync(run, title, _rates, _subscribers, _warmup, _measure, _drain, _p99Limit, _p99StopMs, _maxFailedSteps, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -98,5 +68,48 @@ public sealed class FanOutScenario : Scenario
                 new Headline("generator CPU per delivery at the peak step", peakStep is null || peakStep.DeliveriesPerSecond == 0 ? double.NaN : Math.Round(peakStep.GeneratorCores / peakStep.DeliveriesPerSecond * 1e6, 2), "µs", false),
             ],
             new { subscribers = _subscribers, warmupSeconds = _warmup, measureSeconds = _measure, p99LimitMs = _p99Limit, payloadBytes = _payload, connect = run.Connect, stoppedBecause, droppedReasons = run.Recorder.LostReasons, steps });
+    }
+
+    /// <summary>
+    /// The ladder: one measured step per rate of <paramref name="rates"/> (deliveries/s to
+    /// <paramref name="subscribers"/> on channel 0), stopping as described above. Also the cluster's fan-out.
+    /// </summary>
+    public static async Task<(List<StepResult> Steps, string? StoppedBecause)> RunLadderAsync(LoadRun run, string title, int[] rates, int subscribers, double warmup, double measure,
+        double drain, double p99Limit, double p99StopMs, int maxFailedSteps, CancellationToken cancellationToken)
+    {
+        var steps = new List<StepResult>();
+        string? stoppedBecause = null;
+        var failedSteps = 0;
+        foreach (var deliveries in rates)
+        {
+            var rate = deliveries / (double)subscribers;
+            run.Progress.Phase = $"step {deliveries}/s ({rate:0.#} pub/s)";
+            var step = await run.RunMeasuredStepAsync(rate, warmup, measure, _ => 0, [subscribers], drain, cancellationToken).ConfigureAwait(false);
+            steps.Add(step);
+            await Console.Error.WriteLineAsync($"[{title}] step offered {deliveries}/s: delivered {step.DeliveriesPerSecond}/s, {step.Latency}, lost {step.Lost}, dropped conns {step.ConnectionsDropped}, server {step.ServerCores} cores, generator {step.GeneratorCores}, other {step.OtherProcessesCores}").ConfigureAwait(false);
+            // Past the p99 limit the ladder goes on (so the throughput ceiling shows) until something is
+            // lost, the server falls behind the offered rate, p99 runs away, or too many steps missed the limit.
+            if (step.Lost > 0 || step.ConnectionsDropped > 0 || step.PublishFailed > 0)
+            {
+                stoppedBecause = step.PublishFailed > 0 && step.Lost == 0 && step.ConnectionsDropped == 0 ? "publish failures" : "loss";
+                break;
+            }
+            if (step.DeliveriesPerSecond < 0.95 * step.OfferedDeliveriesPerSecond)
+            {
+                stoppedBecause = "saturated: delivered less than 95 % of the offered rate";
+                break;
+            }
+            if (step.Latency.P99Ms > p99StopMs)
+            {
+                stoppedBecause = $"p99 > {p99StopMs} ms";
+                break;
+            }
+            if (step.Latency.P99Ms > p99Limit && ++failedSteps >= maxFailedSteps)
+            {
+                stoppedBecause = $"{failedSteps} steps with p99 > {p99Limit} ms";
+                break;
+            }
+        }
+        return (steps, stoppedBecause);
     }
 }

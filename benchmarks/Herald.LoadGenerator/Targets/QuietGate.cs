@@ -9,27 +9,35 @@ namespace Herald.LoadGenerator.Targets;
 public static class QuietGate
 {
     /// <summary>Cores used by processes other than <paramref name="serverPid"/> and this one over <paramref name="window"/>.</summary>
-    public static async Task<double> OtherCoresAsync(int? serverPid, TimeSpan window, CancellationToken cancellationToken)
+    public static Task<double> OtherCoresAsync(int? serverPid, TimeSpan window, CancellationToken cancellationToken) =>
+        OtherCoresAsync(() => Read(serverPid), window, cancellationToken);
+
+    /// <summary>Cores used by processes other than this one and those whose CPU seconds <paramref name="measuredCpuSeconds"/> reads (the servers under test).</summary>
+    public static async Task<double> OtherCoresAsync(Func<double> measuredCpuSeconds, TimeSpan window, CancellationToken cancellationToken)
     {
         var machine0 = SystemCpu.Read();
         var self0 = Environment.CpuUsage.TotalTime.TotalSeconds;
-        var server0 = Read(serverPid);
+        var server0 = measuredCpuSeconds();
         await Task.Delay(window, cancellationToken).ConfigureAwait(false);
         var machine1 = SystemCpu.Read();
         var self1 = Environment.CpuUsage.TotalTime.TotalSeconds;
-        var server1 = Read(serverPid);
+        var server1 = measuredCpuSeconds();
         var busy = machine1.BusySeconds - machine0.BusySeconds;
         return Math.Max(0, (busy - (self1 - self0) - (server1 - server0)) / window.TotalSeconds);
     }
 
     /// <summary>Waits until other processes use less than <paramref name="maxOtherCores"/>; returns the last reading and the seconds waited.</summary>
-    public static async Task<(double OtherCores, double WaitedSeconds)> WaitAsync(int? serverPid, double maxOtherCores, TimeSpan maxWait, string title, CancellationToken cancellationToken)
+    public static Task<(double OtherCores, double WaitedSeconds)> WaitAsync(int? serverPid, double maxOtherCores, TimeSpan maxWait, string title, CancellationToken cancellationToken) =>
+        WaitAsync(() => Read(serverPid), maxOtherCores, maxWait, title, cancellationToken);
+
+    /// <summary>As above, the servers under test being whatever <paramref name="measuredCpuSeconds"/> reads.</summary>
+    public static async Task<(double OtherCores, double WaitedSeconds)> WaitAsync(Func<double> measuredCpuSeconds, double maxOtherCores, TimeSpan maxWait, string title, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
         var reported = false;
         while (true)
         {
-            var other = await OtherCoresAsync(serverPid, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            var other = await OtherCoresAsync(measuredCpuSeconds, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
             var waited = (DateTime.UtcNow - started).TotalSeconds;
             if (other <= maxOtherCores || waited >= maxWait.TotalSeconds)
             {

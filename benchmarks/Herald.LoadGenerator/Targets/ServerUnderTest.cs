@@ -51,7 +51,8 @@ public sealed class ServerUnderTest : IAsyncDisposable
     public ConnectSpec ConnectSpec => new(Settings.Protocol, EndPoint, Settings.Sources,
         i => Tokens.Create(Settings.JwtSecret, $"u{i}", "bench", TimeSpan.FromHours(2)));
 
-    public static async Task<ServerUnderTest> StartAsync(TargetSettings settings, string logDirectory, CancellationToken cancellationToken)
+    /// <param name="logName">The log file's name before its time stamp (default: the target's name); nodes of a cluster each have their own.</param>
+    public static async Task<ServerUnderTest> StartAsync(TargetSettings settings, string logDirectory, CancellationToken cancellationToken, string? logName = null)
     {
         if (settings.Url is { } url)
         {
@@ -74,7 +75,7 @@ public sealed class ServerUnderTest : IAsyncDisposable
             start.FileName = "nice";
         }
         Directory.CreateDirectory(logDirectory);
-        var log = new StreamWriter(Path.Combine(logDirectory, $"{settings.Name}-{DateTime.UtcNow:HHmmss}.log")) { AutoFlush = true };
+        var log = new StreamWriter(Path.Combine(logDirectory, $"{logName ?? settings.Name}-{DateTime.UtcNow:HHmmss}.log")) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
         process.OutputDataReceived += (_, e) => Log(log, e.Data);
         process.ErrorDataReceived += (_, e) => Log(log, e.Data);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;
 
-/// <summary><c>GET /api/presence?channel=…</c>: who is in a channel; a user's token sees only channels it may read, an API key any.</summary>
+/// <summary><c>GET /api/presence?channel=…</c>: who is in a channel, on every node; a user's token sees only channels it may read, an API key any.</summary>
 internal static class PresenceEndpoints
 {
     public static async Task<IResult> GetAsync(HttpContext context, Node node)
@@ -29,7 +29,7 @@ internal static class PresenceEndpoints
         {
             return HttpProblems.From(new HeraldError(HeraldErrorCode.PermissionDenied, $"permission denied for channel '{channel}'"));
         }
-        var (users, error) = node.GetPresence(channel);
+        var (users, error) = await node.GetPresenceAsync(channel, context.RequestAborted).ConfigureAwait(false);
         if (error is { } e)
         {
             return HttpProblems.From(e);

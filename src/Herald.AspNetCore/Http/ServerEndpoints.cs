@@ -42,13 +42,36 @@ internal static class ServerEndpoints
         }
     }
 
-    /// <summary>The same counters as the instruments on <c>/metrics</c>, summed over transports.</summary>
-    public static IResult Stats(Node node)
+    /// <summary>
+    /// This node's counters (the same as the instruments on <c>/metrics</c>, summed over
+    /// transports), every registered node's latest report (this node's as of now) and their sums;
+    /// this node alone when the registry cannot be read.
+    /// </summary>
+    public static async Task<IResult> StatsAsync(Node node, CancellationToken cancellationToken)
     {
         var m = node.Metrics;
+        var self = node.Report();
+        IReadOnlyList<Herald.Core.Cluster.NodeReport> registered;
+        try
+        {
+            registered = await node.Membership.ListNodesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The registry is out of reach (its database is down): this node still reports itself.
+            registered = [];
+        }
+        var reports = registered
+            .Where(r => r.Name != self.Name).Append(self).OrderBy(r => r.Name, StringComparer.Ordinal)
+            .Select(r => new NodeStats(r.Name, r.Version, r.StartedAt, r.LastSeen, r.Connections, r.Users, r.Channels, r.Subscriptions,
+                r.MessagesIn, r.MessagesOut, r.Publications, r.Dropped, r.SlowConsumers))
+            .ToArray();
+        var totals = new ClusterTotals(reports.Length, reports.Sum(r => r.Connections), reports.Sum(r => r.Users), reports.Sum(r => r.Channels),
+            reports.Sum(r => r.Subscriptions), reports.Sum(r => r.MessagesIn), reports.Sum(r => r.MessagesOut), reports.Sum(r => r.Publications),
+            reports.Sum(r => r.Dropped), reports.Sum(r => r.SlowConsumers));
         return HttpJson.Write(new StatsResponse(
-            node.Options.NodeName, m.ConnectionsActive, m.Users, m.Channels, m.Subscriptions,
-            m.MessagesIn, m.MessagesOut, m.Publications, m.Dropped, m.SlowConsumers, m.UptimeSeconds), HttpJson.Context.StatsResponse);
+            node.Name, m.ConnectionsActive, m.Users, m.Channels, m.Subscriptions,
+            m.MessagesIn, m.MessagesOut, m.Publications, m.Dropped, m.SlowConsumers, m.UptimeSeconds, reports, totals), HttpJson.Context.StatsResponse);
     }
 
     public static IResult Channels(Node node, string? prefix) => HttpJson.Write(new ChannelsResponse(node.ChannelsSnapshot()
@@ -57,11 +80,12 @@ internal static class ServerEndpoints
         .Select(c => new ChannelInfo(c.Key, c.Value))
         .ToArray()), HttpJson.Context.ChannelsResponse);
 
-    public static IResult DisconnectUser(HttpContext context, Node node, string id, ILogger<Node> logger)
+    /// <summary>Disconnects the user on every node; answers with the count of this node's connections.</summary>
+    public static async Task<IResult> DisconnectUserAsync(HttpContext context, Node node, string id, ILogger<Node> logger, CancellationToken cancellationToken)
     {
-        var count = node.DisconnectUser(id, DisconnectCode.ForceDisconnect);
+        var count = await node.DisconnectUserEverywhereAsync(id, DisconnectCode.ForceDisconnect, cancellationToken).ConfigureAwait(false);
         var key = (ApiKey)context.Items[typeof(ApiKey)]!;
         logger.UserDisconnected(key.Name, id, count);
-        return HttpJson.Write(new DisconnectResponse(id, count), HttpJson.Context.DisconnectResponse);
+        return HttpJson.Write(new DisconnectResponse(id, count, node.Name), HttpJson.Context.DisconnectResponse);
     }
 }

@@ -40,6 +40,7 @@ internal sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogge
         var (socket, stream) = await WebSocketPump.AcceptAsync(context).ConfigureAwait(false);
         var client = node.CreateClient(Name, NativePublicationEncoder.Instance, NativeCodec.Ping);
         client.SubscriptionEnded = (channel, reason) => client.Send(NativeCodec.Unsubscribed(channel, reason));
+        client.TokenExpired = grace => client.Send(NativeCodec.TokenExpired(grace));
         try
         {
             if (!string.IsNullOrEmpty(token))

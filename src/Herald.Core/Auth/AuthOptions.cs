@@ -18,6 +18,17 @@ public sealed class AuthOptions
     /// <summary>Tolerated clock difference when checking <c>exp</c> and <c>nbf</c>, in seconds. Default 0.</summary>
     public int ClockSkewSeconds { get; set; }
 
+    /// <summary>
+    /// How long a connection whose token expired may still send <c>refresh</c> after being told
+    /// (<c>token_expired</c>), in seconds, before it is closed with 3005. Default
+    /// <see cref="DefaultExpiryGraceSeconds"/>. Connections that cannot refresh in band (SSE) end at
+    /// expiry.
+    /// </summary>
+    public int ExpiryGraceSeconds { get; set; } = DefaultExpiryGraceSeconds;
+
+    /// <summary>The default of <see cref="ExpiryGraceSeconds"/>.</summary>
+    public const int DefaultExpiryGraceSeconds = 30;
+
     /// <summary>API keys for backends and workers.</summary>
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 

@@ -29,7 +29,7 @@ internal static partial class CoreLog
     [LoggerMessage(1008, LogLevel.Warning, "The broker reconnected; publications sent while it was away may be missing: {Count} connections were told to reconnect and recover")]
     public static partial void BrokerReconnected(this ILogger logger, int count);
 
-    [LoggerMessage(1009, LogLevel.Error, "History maintenance failed")]
+    [LoggerMessage(1009, LogLevel.Error, "Maintenance failed")]
     public static partial void MaintenanceFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(1100, LogLevel.Warning, "Operation {OperationId}: publishing on {Channel} failed: {Message}")]
@@ -52,4 +52,25 @@ internal static partial class CoreLog
 
     [LoggerMessage(1014, LogLevel.Debug, "Client {ClientId}: {Request} answered with error {Code}: {Message}")]
     public static partial void RequestRefused(this ILogger logger, string clientId, string request, int code, string message);
+
+    [LoggerMessage(1200, LogLevel.Error, "Cluster heartbeat of node {Node} failed")]
+    public static partial void ClusterHeartbeatFailed(this ILogger logger, Exception exception, string node);
+
+    [LoggerMessage(1201, LogLevel.Warning, "Node {Dead} sent no heartbeat for {TimeoutSeconds} seconds: removed with its presence entries ({Leaves} leaves)")]
+    public static partial void NodeRemovedAsDead(this ILogger logger, string dead, double timeoutSeconds, int leaves);
+
+    [LoggerMessage(1202, LogLevel.Warning, "Node {Node} had been removed from the cluster as dead: joining its {Count} presence subscriptions again")]
+    public static partial void PresenceRejoined(this ILogger logger, string node, int count);
+
+    [LoggerMessage(1203, LogLevel.Error, "Presence {Step} on {Channel} failed")]
+    public static partial void PresenceFailed(this ILogger logger, Exception exception, string step, string channel);
+
+    [LoggerMessage(1204, LogLevel.Error, "The handler of the cluster signal {Type} from node {From} failed")]
+    public static partial void ClusterSignalFailed(this ILogger logger, Exception exception, string type, string from);
+
+    [LoggerMessage(1205, LogLevel.Warning, "Node {Node} could not leave the cluster cleanly; the others remove it when it times out")]
+    public static partial void ClusterLeaveFailed(this ILogger logger, Exception exception, string node);
+
+    [LoggerMessage(1206, LogLevel.Warning, "Sending the cluster signal {Type} failed")]
+    public static partial void ClusterSignalSendFailed(this ILogger logger, Exception exception, string type);
 }

@@ -1,10 +1,14 @@
+using Herald.Core.Cluster;
 using Herald.Core.Internal;
 
 namespace Herald.Core.Notifications;
 
-/// <summary>The background job that removes notifications past their retention, once an hour.</summary>
+/// <summary>The background job that removes notifications past their retention, once an hour, on one node of the cluster at a time (the lease <see cref="Job"/>).</summary>
 internal static class NotificationMaintenance
 {
+    /// <summary>The lease of this job.</summary>
+    public const string Job = "herald.notifications";
+
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     public static async Task RunAsync(Node node, INotificationStore store, CancellationToken cancellationToken)
@@ -17,7 +21,7 @@ internal static class NotificationMaintenance
             {
                 try
                 {
-                    await store.RemoveOlderThanAsync(node.Time.GetUtcNow() - retention, cancellationToken).ConfigureAwait(false);
+                    await node.Membership.RunAsLeaderAsync(Job, ct => store.RemoveOlderThanAsync(node.Time.GetUtcNow() - retention, ct).AsTask(), cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

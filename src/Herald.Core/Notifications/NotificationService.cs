@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Herald.Core.Auth;
+using Herald.Core.Cluster;
+using Herald.Core.Internal;
 using Herald.Messages;
 using Herald.Messages.Requests;
 
@@ -14,10 +16,31 @@ public sealed record NotificationRequest(string? User, string? Org, string? Titl
 /// <c>notifications.unread</c> on <c>user:{id}</c> whenever it changes, so every tab shows the same
 /// badge. An offline user finds everything through the inbox API. Thread-safe.
 /// </summary>
-public sealed class NotificationService(Node node, INotificationStore store) : IAsyncDisposable
+/// <remarks>
+/// Across a cluster the store holds the inboxes, and the live events reach every node through the
+/// broker. A count is pushed by a node that knows the recipient's organisation from a local
+/// connection: for a new notification of a user connected elsewhere, or of an organisation, the
+/// node that created it also signals every other node (<see cref="ClusterSignals"/>) to push the
+/// counts of its own connected recipients. A user connected to several nodes may so get the same
+/// count more than once; it is keyed <c>unread</c>, and the last one wins.
+/// </remarks>
+public sealed class NotificationService : IAsyncDisposable
 {
+    /// <summary>The signal that asks every node to push unread counts to its connected recipients: <c>{"user":…}</c> or <c>{"org":…}</c>.</summary>
+    internal const string UnreadSignal = "notifications.unread";
+
+    private readonly Node _node;
+    private readonly INotificationStore _store;
+    private readonly IDisposable _unreadSignal;
     private readonly CancellationTokenSource _stopping = new();
     private Task _maintenance = Task.CompletedTask;
+
+    public NotificationService(Node node, INotificationStore store)
+    {
+        _node = node;
+        _store = store;
+        _unreadSignal = node.Signals.On(UnreadSignal, OnUnreadSignal);
+    }
 
     public const int MaxTitleLength = 256;
     public const int MaxMessageLength = 4096;
@@ -25,15 +48,16 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        _maintenance = NotificationMaintenance.RunAsync(node, store, _stopping.Token);
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        _maintenance = NotificationMaintenance.RunAsync(_node, _store, _stopping.Token);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _unreadSignal.Dispose();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _maintenance.ConfigureAwait(false);
-        await store.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -46,7 +70,7 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
         var level = request.Level ?? "info";
         // The target must be a valid segment of a user or org channel.
         var channel = request.User is { } user ? $"user:{user}" : $"org:{request.Org}";
-        if (node.Namespaces.Resolve(channel, node.Options.Limits.MaxChannelNameLength, out _, out _) is { } invalid)
+        if (_node.Namespaces.Resolve(channel, _node.Options.Limits.MaxChannelNameLength, out _, out _) is { } invalid)
         {
             return (null, HeraldError.BadRequest($"'{(request.User is null ? "org" : "user")}' is not a valid id: {invalid.Message}"));
         }
@@ -61,10 +85,10 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
             Level = level,
             Link = request.Link,
             Data = request.Data,
-            CreatedAt = node.Time.GetUtcNow(),
+            CreatedAt = _node.Time.GetUtcNow(),
         };
-        await store.AddAsync(notification, cancellationToken).ConfigureAwait(false);
-        await node.PublishAsync(new PublishRequest(channel, "notification", Serialize(new InboxItem(notification, false))), cancellationToken).ConfigureAwait(false);
+        await _store.AddAsync(notification, cancellationToken).ConfigureAwait(false);
+        await _node.PublishAsync(new PublishRequest(channel, "notification", Serialize(new InboxItem(notification, false))), cancellationToken).ConfigureAwait(false);
         await PushUnreadToRecipientsAsync(notification, cancellationToken).ConfigureAwait(false);
         return (notification, null);
     }
@@ -99,41 +123,97 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
         return null;
     }
 
-    /// <summary>Pushes the new unread count to the user, or to every member of the organisation connected here.</summary>
+    /// <summary>
+    /// Pushes the new unread count to the user, or to every member of the organisation connected
+    /// here, and has the other nodes push it to the recipients connected there.
+    /// </summary>
     private async ValueTask PushUnreadToRecipientsAsync(Notification notification, CancellationToken cancellationToken)
     {
         if (notification.UserId is { } userId)
         {
-            await PushUnreadAsync(userId, null, cancellationToken).ConfigureAwait(false);
+            // Pushed here, the count reaches the user's connections on every _node through the broker.
+            if (await PushUnreadAsync(userId, null, cancellationToken).ConfigureAwait(false) < 0)
+            {
+                await SignalUnreadAsync(("user", userId), cancellationToken).ConfigureAwait(false);
+            }
             return;
         }
-        // Every member connected here gets a fresh count; others read it when they load their inbox.
-        var members = node.Connections.Clients.Select(c => c.Principal).OfType<HeraldPrincipal>()
-            .Where(p => p.OrgId == notification.OrgId).Select(p => p.UserId).Distinct(StringComparer.Ordinal);
+        await PushUnreadToMembersAsync(notification.OrgId!, cancellationToken).ConfigureAwait(false);
+        await SignalUnreadAsync(("org", notification.OrgId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every member connected here gets a fresh count; others read it when they load their inbox.</summary>
+    private async ValueTask PushUnreadToMembersAsync(string orgId, CancellationToken cancellationToken)
+    {
+        var members = _node.Connections.Clients.Select(c => c.Principal).OfType<HeraldPrincipal>()
+            .Where(p => p.OrgId == orgId).Select(p => p.UserId).Distinct(StringComparer.Ordinal).ToList();
         foreach (var member in members)
         {
-            await PushUnreadAsync(member, notification.OrgId, cancellationToken).ConfigureAwait(false);
+            await PushUnreadAsync(member, orgId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SignalUnreadAsync((string Name, string? Value) recipient, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _node.Signals.SendAsync(UnreadSignal, SignalData.Write(recipient), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The notification is stored and published; the count is right at the next inbox load.
+            _node.Logger.ClusterSignalSendFailed(ex, UnreadSignal);
+        }
+    }
+
+    private void OnUnreadSignal(ClusterSignal signal)
+    {
+        if (signal.From != _node.Name)
+        {
+            _ = PushSignalledUnreadAsync(signal);
+        }
+    }
+
+    private async Task PushSignalledUnreadAsync(ClusterSignal signal)
+    {
+        try
+        {
+            if (SignalData.Read(signal.Data, "user") is { } user)
+            {
+                await PushUnreadAsync(user, null, _stopping.Token).ConfigureAwait(false);
+            }
+            else if (SignalData.Read(signal.Data, "org") is { } org)
+            {
+                await PushUnreadToMembersAsync(org, _stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _node.Logger.ClusterSignalFailed(ex, signal.Type, signal.From);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
     public ValueTask<InboxPage> ListAsync(HeraldPrincipal user, int limit, string? before, bool unreadOnly, CancellationToken cancellationToken = default) =>
-        store.ListAsync(user.UserId, user.OrgId, limit, before, unreadOnly, cancellationToken);
+        _store.ListAsync(user.UserId, user.OrgId, limit, before, unreadOnly, cancellationToken);
 
     /// <summary>Marks one read; returns the new unread count, or null when the user cannot see it.</summary>
     public async ValueTask<int?> MarkReadAsync(HeraldPrincipal user, string id, CancellationToken cancellationToken = default) =>
-        await store.MarkReadAsync(user.UserId, user.OrgId, id, cancellationToken).ConfigureAwait(false)
+        await _store.MarkReadAsync(user.UserId, user.OrgId, id, cancellationToken).ConfigureAwait(false)
             ? await PushUnreadAsync(user.UserId, user.OrgId, cancellationToken).ConfigureAwait(false)
             : null;
 
     public async ValueTask<int> MarkAllReadAsync(HeraldPrincipal user, CancellationToken cancellationToken = default)
     {
-        await store.MarkAllReadAsync(user.UserId, user.OrgId, cancellationToken).ConfigureAwait(false);
+        await _store.MarkAllReadAsync(user.UserId, user.OrgId, cancellationToken).ConfigureAwait(false);
         return await PushUnreadAsync(user.UserId, user.OrgId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Dismisses one; returns the new unread count, or null when the user cannot see it.</summary>
     public async ValueTask<int?> DismissAsync(HeraldPrincipal user, string id, CancellationToken cancellationToken = default) =>
-        await store.DismissAsync(user.UserId, user.OrgId, id, cancellationToken).ConfigureAwait(false)
+        await _store.DismissAsync(user.UserId, user.OrgId, id, cancellationToken).ConfigureAwait(false)
             ? await PushUnreadAsync(user.UserId, user.OrgId, cancellationToken).ConfigureAwait(false)
             : null;
 
@@ -142,13 +222,13 @@ public sealed class NotificationService(Node node, INotificationStore store) : I
     {
         // For a user-addressed notification the org is known only from the user's connections here;
         // with none, nobody is listening and the inbox API gives the count on the next load.
-        orgId ??= node.Connections.ForUser(userId).Select(c => c.Principal?.OrgId).FirstOrDefault(o => o is not null);
+        orgId ??= _node.Connections.ForUser(userId).Select(c => c.Principal?.OrgId).FirstOrDefault(o => o is not null);
         if (orgId is null)
         {
             return -1;
         }
-        var unread = await store.CountUnreadAsync(userId, orgId, cancellationToken).ConfigureAwait(false);
-        await node.PublishAsync(new PublishRequest($"user:{userId}", "notifications.unread", JsonSerializer.SerializeToUtf8Bytes(new { unread }), Key: "unread"), cancellationToken).ConfigureAwait(false);
+        var unread = await _store.CountUnreadAsync(userId, orgId, cancellationToken).ConfigureAwait(false);
+        await _node.PublishAsync(new PublishRequest($"user:{userId}", "notifications.unread", JsonSerializer.SerializeToUtf8Bytes(new { unread }), Key: "unread"), cancellationToken).ConfigureAwait(false);
         return unread;
     }
 

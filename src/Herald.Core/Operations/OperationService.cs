@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Herald.Core.Auth;
+using Herald.Core.Cluster;
 using Herald.Core.Internal;
 using Herald.Messages.Requests;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,10 @@ namespace Herald.Core.Operations;
 /// Long-running operations: creation with duplicate prevention and idempotency, the
 /// status machine, cancel and retry, publication of every change on the operation's channel and
 /// its resource's channel (with the operation id as key, so a new subscriber gets the current
-/// state at once), retention, stale time-outs, and in-process handlers. Thread-safe.
+/// state at once), retention, stale time-outs, and in-process handlers. Across a cluster the store
+/// keeps duplicate prevention and idempotency; an in-process handler runs on the node that created
+/// its operation, once; a cancel on any node reaches it (by a <see cref="ClusterSignals"/> signal);
+/// retention and stale checks run on one node at a time. Thread-safe.
 /// </summary>
 public sealed partial class OperationService : IAsyncDisposable
 {
@@ -23,7 +27,11 @@ public sealed partial class OperationService : IAsyncDisposable
     private readonly ResourceGates _resourceGates = new();
     private readonly ConcurrentDictionary<string, Task> _tasks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IDisposable _cancelSignal;
     private Task _maintenance = Task.CompletedTask;
+
+    /// <summary>The signal that asks every node to cancel an in-process handler it runs: <c>{"id":…}</c>.</summary>
+    internal const string CancelSignal = "operation.cancel";
 
     public OperationService(Node node, IOperationStore store, OperationsOptions options, IEnumerable<IOperationHandler> handlers)
     {
@@ -31,6 +39,7 @@ public sealed partial class OperationService : IAsyncDisposable
         _store = store;
         _options = options;
         _handlers = handlers.ToDictionary(h => h.Type, StringComparer.Ordinal);
+        _cancelSignal = node.Signals.On(CancelSignal, OnCancelSignal);
     }
 
     private TimeProvider Time => _node.Time;
@@ -191,11 +200,46 @@ public sealed partial class OperationService : IAsyncDisposable
             ? (null, OperationError.Conflict($"operation is already {current.Status.ToWire()}"))
             : (current with { CancelRequested = true, UpdatedAt = Time.GetUtcNow() }, null),
             _ => "operation.cancel_requested", cancellationToken).ConfigureAwait(false);
-        if (operation is not null && _running.TryGetValue(id, out var running))
+        if (operation is not null && !await TryCancelRunningAsync(id).ConfigureAwait(false))
+        {
+            // Its in-process handler, if it has one, runs on another node.
+            try
+            {
+                await _node.Signals.SendAsync(CancelSignal, SignalData.Write(("id", id)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The operation shows the request: a worker sees it, and a stale check ends the rest.
+                _node.Logger.ClusterSignalSendFailed(ex, CancelSignal);
+            }
+        }
+        return (operation, error);
+    }
+
+    /// <summary>Cancels the operation's in-process handler when it runs on this node; false when it does not.</summary>
+    private async Task<bool> TryCancelRunningAsync(string id)
+    {
+        if (!_running.TryGetValue(id, out var running))
+        {
+            return false;
+        }
+        try
         {
             await running.CancelAsync().ConfigureAwait(false);
         }
-        return (operation, error);
+        catch (ObjectDisposedException)
+        {
+            // The handler ended meanwhile.
+        }
+        return true;
+    }
+
+    private void OnCancelSignal(ClusterSignal signal)
+    {
+        if (signal.From != _node.Name && SignalData.Read(signal.Data, "id") is { } id)
+        {
+            _ = TryCancelRunningAsync(id);
+        }
     }
 
     /// <summary>Retries a failed operation as a new one: attempt + 1, linked by <see cref="Operation.RetryOf"/>.</summary>
@@ -286,6 +330,7 @@ public sealed partial class OperationService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _cancelSignal.Dispose();
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var running in _running.Values)
         {

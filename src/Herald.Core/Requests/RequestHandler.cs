@@ -71,7 +71,7 @@ public sealed class RequestHandler
                 answer.Complete(request.Kind, client.Unsubscribe(unsubscribe.Channel, out var left), () => RequestResult.Unsubscribed(left!));
                 return;
             case ChannelRequest presence:
-                Presence(client, presence, answer);
+                await PresenceAsync(client, presence, answer, cancellationToken).ConfigureAwait(false);
                 return;
             case UpdateFilterRequest update:
                 UpdateFilter(client, update, answer);
@@ -186,7 +186,7 @@ public sealed class RequestHandler
         answer.Complete(RequestKind.UpdateFilter, client.UpdateFilter(update.Channel, filter, out var channel), () => RequestResult.FilterUpdated(channel!));
     }
 
-    private void Presence<TReply>(Client client, ChannelRequest presence, Answer<TReply> answer)
+    private async ValueTask PresenceAsync<TReply>(Client client, ChannelRequest presence, Answer<TReply> answer, CancellationToken cancellationToken)
         where TReply : IRequestReply
     {
         if (client.Authorize(presence.Channel, out var name, out _) is { } denied)
@@ -194,7 +194,7 @@ public sealed class RequestHandler
             answer.Fail(RequestKind.Presence, denied);
             return;
         }
-        var (users, error) = _node.GetPresence(name.Value);
+        var (users, error) = await _node.GetPresenceAsync(name.Value, cancellationToken).ConfigureAwait(false);
         answer.Complete(RequestKind.Presence, error, () => RequestResult.Presence(name.Value, users!));
     }
 

@@ -14,6 +14,7 @@ internal static class SchemaMigrations
         new(1, [StreamsTable.Create, PublicationsTable.Create, StateTable.Create]),
         new(2, [OperationsTable.Create]),
         new(3, [NotificationsTable.Create, NotificationMarksTable.Create]),
+        new(4, [NodesTable.Create, PresenceTable.Create]),
     ];
 
     public static int Latest => All[^1].Version;

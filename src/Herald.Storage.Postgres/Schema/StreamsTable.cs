@@ -10,7 +10,8 @@ namespace Herald.Storage.Postgres.Schema;
 internal static class StreamsTable
 {
     // fillfactor leaves room on each page so that the offset update of every publish can be a HOT
-    // update (no index change, no index bloat).
+    // update (no index change, no index bloat). That is also why last_used has no index: every
+    // append changes it, and maintenance, which filters on it once a minute, scans the table.
     public const string Create = """
         CREATE TABLE IF NOT EXISTS herald_streams (
             channel      text    NOT NULL PRIMARY KEY,
@@ -19,7 +20,6 @@ internal static class StreamsTable
             history_size integer NOT NULL,
             last_used    bigint  NOT NULL
         ) WITH (fillfactor = 70);
-        CREATE INDEX IF NOT EXISTS herald_streams_last_used ON herald_streams (last_used);
         """;
 
     /// <summary>Creates the stream when missing and answers its position: (top_offset, epoch). No row answered means a concurrent creation won; read again.</summary>

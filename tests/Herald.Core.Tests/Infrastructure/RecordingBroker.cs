@@ -50,6 +50,12 @@ internal sealed class RecordingBroker : IBroker, IBrokerHandler
 
     public async ValueTask SubscribeAsync(string channel, CancellationToken cancellationToken)
     {
+        if (channel == Herald.Core.Cluster.ClusterSignals.Channel)
+        {
+            // The node's own subscription at start, not one of a client's.
+            await _inner.SubscribeAsync(channel, cancellationToken);
+            return;
+        }
         OnSubscribe?.Invoke(channel);
         lock (_lock)
         {

@@ -10,31 +10,32 @@ namespace Herald.Specification.Tests.Brokers;
 /// <summary>The broker suite with every broker on a database of its own connection pool, as separate nodes have, on a fresh PostgreSQL database per test.</summary>
 public sealed class PostgresBrokerTests : BrokerSpecification
 {
-    private readonly List<IAsyncDisposable> _storage = [];
-    private string? _connectionString;
+    private readonly List<PostgresHistoryStore> _stores = [];
+    private FreshPostgresDatabase? _database;
 
     public override async Task InitializeAsync()
     {
-        var server = await TestPostgres.SharedAsync();
-        _connectionString = await server.CreateDatabaseAsync();
+        _database = await FreshPostgresDatabase.CreateAsync();
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        for (var i = _storage.Count - 1; i >= 0; i--)
+        foreach (var store in _stores)
         {
-            await _storage[i].DisposeAsync().AsTask().Bounded();
+            await store.DisposeAsync().AsTask().Bounded();
+        }
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
         }
     }
 
     protected override IBroker CreateBroker()
     {
-        var database = new PostgresDatabase(_connectionString ?? throw new InvalidOperationException("not initialized"));
-        var store = new PostgresHistoryStore(database);
-        _storage.Add(database);
-        _storage.Add(store);
+        var store = new PostgresHistoryStore((_database ?? throw new InvalidOperationException("not initialized")).Open());
+        _stores.Add(store);
         return new PostgresBroker(store);
     }
 

@@ -10,13 +10,13 @@ namespace Herald.Specification.Tests.History;
 /// <summary>The compliance suite on a fresh PostgreSQL database per test, plus what only a shared database promises.</summary>
 public sealed class PostgresHistoryStoreTests : HistoryStoreSpecification
 {
-    private readonly List<PostgresDatabase> _databases = [];
-    private string? _connectionString;
+    private FreshPostgresDatabase? _database;
+
+    private FreshPostgresDatabase Database => _database ?? throw new InvalidOperationException("no database yet");
 
     public override async Task InitializeAsync()
     {
-        var server = await TestPostgres.SharedAsync();
-        _connectionString = await server.CreateDatabaseAsync();
+        _database = await FreshPostgresDatabase.CreateAsync();
         await base.InitializeAsync();
     }
 
@@ -25,18 +25,13 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreSpecification
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        foreach (var database in _databases)
+        if (_database is not null)
         {
-            await database.DisposeAsync().Bounded();
+            await _database.DisposeAsync();
         }
     }
 
-    private PostgresDatabase NewDatabase()
-    {
-        var database = new PostgresDatabase(_connectionString ?? throw new InvalidOperationException("not initialized"));
-        _databases.Add(database);
-        return database;
-    }
+    private PostgresDatabase NewDatabase() => Database.Open();
 
     private async Task<PostgresHistoryStore> SecondNodeAsync()
     {
@@ -139,7 +134,7 @@ public sealed class PostgresHistoryStoreTests : HistoryStoreSpecification
 
     private async Task<long> CountRowsAsync()
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync().Bounded();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM herald_publications", connection);
         return (long)(await command.ExecuteScalarAsync().Bounded())!;

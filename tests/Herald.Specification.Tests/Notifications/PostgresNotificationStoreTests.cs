@@ -12,35 +12,30 @@ namespace Herald.Specification.Tests.Notifications;
 /// </summary>
 public sealed class PostgresNotificationStoreTests : NotificationStoreSpecification
 {
-    private readonly List<PostgresDatabase> _databases = [];
-    private string? _connectionString;
+    private FreshPostgresDatabase? _database;
 
-    private string ConnectionString => _connectionString ?? throw new InvalidOperationException("no database yet");
+    private FreshPostgresDatabase Database => _database ?? throw new InvalidOperationException("no database yet");
+
+    private string ConnectionString => Database.ConnectionString;
 
     protected override INotificationStore CreateStore(TimeProvider time) => new PostgresNotificationStore(NewDatabase(), time);
 
     public override async Task InitializeAsync()
     {
-        // Not bounded: the first test of the run starts the server.
-        _connectionString = await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
+        _database = await FreshPostgresDatabase.CreateAsync();
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        foreach (var database in _databases)
+        if (_database is not null)
         {
-            await database.DisposeAsync().Bounded();
+            await _database.DisposeAsync();
         }
     }
 
-    private PostgresDatabase NewDatabase()
-    {
-        var database = new PostgresDatabase(ConnectionString);
-        _databases.Add(database);
-        return database;
-    }
+    private PostgresDatabase NewDatabase() => Database.Open();
 
     private async Task<INotificationStore> SecondNodeAsync()
     {
@@ -58,9 +53,9 @@ public sealed class PostgresNotificationStoreTests : NotificationStoreSpecificat
         await MarkReadAsync("u1", "o1", org.Id);
         await DismissAsync("u1", "o1", dismissed.Id);
         await Store.DisposeAsync().Bounded();
-        foreach (var database in _databases)
+        if (_database is not null)
         {
-            await database.DisposeAsync().Bounded();
+            await _database.DisposeAsync();
         }
 
         Replace(await SecondNodeAsync());

@@ -13,35 +13,30 @@ namespace Herald.Specification.Tests.Operations;
 /// </summary>
 public sealed class PostgresOperationStoreTests : OperationStoreSpecification
 {
-    private readonly List<PostgresDatabase> _databases = [];
-    private string? _connectionString;
+    private FreshPostgresDatabase? _database;
 
-    private string ConnectionString => _connectionString ?? throw new InvalidOperationException("no database yet");
+    private FreshPostgresDatabase Database => _database ?? throw new InvalidOperationException("no database yet");
+
+    private string ConnectionString => Database.ConnectionString;
 
     protected override IOperationStore CreateStore() => new PostgresOperationStore(NewDatabase());
 
     public override async Task InitializeAsync()
     {
-        // Not bounded: the first test of the run starts the server.
-        _connectionString = await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
+        _database = await FreshPostgresDatabase.CreateAsync();
         await base.InitializeAsync();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        foreach (var database in _databases)
+        if (_database is not null)
         {
-            await database.DisposeAsync().Bounded();
+            await _database.DisposeAsync();
         }
     }
 
-    private PostgresDatabase NewDatabase()
-    {
-        var database = new PostgresDatabase(ConnectionString);
-        _databases.Add(database);
-        return database;
-    }
+    private PostgresDatabase NewDatabase() => Database.Open();
 
     /// <summary>Another node on the same database, initialized.</summary>
     private async Task<PostgresOperationStore> SecondNodeAsync()
@@ -62,9 +57,9 @@ public sealed class PostgresOperationStoreTests : OperationStoreSpecification
         }), OperationStatus.Running);
         var done = await MoveAsync(await CreatedAsync(NewOperation(resource: "r2")), OperationStatus.Completed);
         await Store.DisposeAsync().Bounded();
-        foreach (var database in _databases)
+        if (_database is not null)
         {
-            await database.DisposeAsync().Bounded();
+            await _database.DisposeAsync();
         }
 
         Replace(await SecondNodeAsync());

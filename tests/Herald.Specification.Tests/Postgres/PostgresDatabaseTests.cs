@@ -8,29 +8,24 @@ namespace Herald.Specification.Tests.Postgres;
 /// <summary>The schema's creation and migration by several nodes at once, each test on a fresh database.</summary>
 public sealed class PostgresDatabaseTests : IAsyncLifetime
 {
-    private readonly List<PostgresDatabase> _databases = [];
-    private string? _connectionString;
+    private FreshPostgresDatabase? _database;
 
-    private string ConnectionString => _connectionString ?? throw new InvalidOperationException("no database yet");
+    private FreshPostgresDatabase Database => _database ?? throw new InvalidOperationException("no database yet");
+
+    private string ConnectionString => Database.ConnectionString;
 
     public async Task InitializeAsync() =>
-        // Not bounded: the first test of the run starts the server.
-        _connectionString = await (await TestPostgres.SharedAsync()).CreateDatabaseAsync();
+        _database = await FreshPostgresDatabase.CreateAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var database in _databases)
+        if (_database is not null)
         {
-            await database.DisposeAsync().Bounded();
+            await _database.DisposeAsync();
         }
     }
 
-    private PostgresDatabase NewDatabase()
-    {
-        var database = new PostgresDatabase(ConnectionString);
-        _databases.Add(database);
-        return database;
-    }
+    private PostgresDatabase NewDatabase() => Database.Open();
 
     [Fact]
     public async Task Initialize_ByFiveNodesAtOnceOnAFreshDatabase_AllSucceedAndRecordEachVersionOnce()

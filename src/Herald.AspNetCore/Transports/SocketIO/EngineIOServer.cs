@@ -227,7 +227,7 @@ internal sealed partial class EngineIOServer(Node node, OriginPolicy origins, IE
     /// routes a session's polling requests and its upgrade to the node that holds the session by
     /// this prefix, without cookies or client addresses (docs/scaling.md).
     /// </summary>
-    private string NewSessionId() => node.Options.NodeName + "." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
+    private string NewSessionId() => node.Name + "." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

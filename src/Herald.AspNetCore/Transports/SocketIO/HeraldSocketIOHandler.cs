@@ -39,6 +39,7 @@ internal sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocket
         }
         // Subscriptions the server ends on its own are announced in the main namespace.
         client.SubscriptionEnded = (channel, reason) => socket.Emit("unsubscribed", SocketIOAnswers.Unsubscribed(channel, reason));
+        client.TokenExpired = grace => socket.Emit("token_expired", SocketIOAnswers.TokenExpired(grace));
         return SocketIOConnectResult.Accept();
     }
 

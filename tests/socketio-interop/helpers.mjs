@@ -1,0 +1,21 @@
+// What the socket.io-client tests share: HS256 user tokens and bounded waits.
+import { createHmac } from "node:crypto";
+
+export const TIMEOUT = 10_000;
+
+function b64url(value) {
+  return Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+}
+
+/** An HS256 token for `sub` in `org`, valid for an hour, signed with `secret`. */
+export function signedToken(secret, sub, org) {
+  const head = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url({ sub, org, exp: Math.floor(Date.now() / 1000) + 3600 })}`;
+  return `${head}.${createHmac("sha256", secret).update(head).digest("base64url")}`;
+}
+
+/** `promise`, or a rejection naming `what` after TIMEOUT. */
+export function within(promise, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), TIMEOUT); });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
