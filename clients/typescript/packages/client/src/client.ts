@@ -111,7 +111,7 @@ interface Connection {
 
 const PROTOCOL = new Set([
   "connected", "refreshed", "pong", "subscribed", "unsubscribed", "filter_updated", "history",
-  "presence", "published", "error", "disconnect", "ping", "batch",
+  "presence", "published", "error", "disconnect", "ping", "batch", "token_expired",
 ]);
 
 const random = () => Math.random();
@@ -550,7 +550,7 @@ export class HeraldClient<M extends ChannelTypes = {}> extends Emitter<ClientEve
       for (const p of frame.publications ?? []) sub?._onPublication(p);
       return;
     }
-    if (type === "expiring" || type === "token_expiring") return void this._refresh();
+    if (type === "token_expired") return void this._refresh();
     if (!PROTOCOL.has(type)) sub?._onPublication(frame as unknown as Publication);
   }
 
