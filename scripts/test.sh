@@ -27,6 +27,8 @@ fi
 npm ci --prefix tests/socketio-interop --no-audit --no-fund --loglevel=error
 
 status=0
+# The dashboard the server embeds must equal a fresh build of dashboard/ (before dotnet test builds the server with it).
+bash scripts/check-dashboard.sh || status=$?
 dotnet test Herald.slnx --configuration Release 2>&1 | tee "$log" || status=$?
 
 # The TypeScript client's tests, against the server that dotnet test built in Release.

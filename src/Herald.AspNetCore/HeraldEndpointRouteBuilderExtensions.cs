@@ -102,6 +102,10 @@ public static class HeraldEndpointRouteBuilderExtensions
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
             .Produces<ChannelsResponse>().ProducesProblem(401).ProducesProblem(403)
             .WithSummary("Channels with subscribers on this node (API key, scope admin).");
+        api.MapGet("/connections", ServerEndpoints.Connections)
+            .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
+            .Produces<ConnectionsResponse>().ProducesProblem(401).ProducesProblem(403)
+            .WithSummary("This node's connections (?user= for one user's): client id, user, organisation, transport, channels (API key, scope admin).");
         api.MapGet("/stats", ServerEndpoints.StatsAsync)
             .AddEndpointFilterFactory((c, next) => HttpAuthentication.RequireApiKey(c, next, ApiKeyScope.Admin))
             .Produces<StatsResponse>().ProducesProblem(401).ProducesProblem(403)

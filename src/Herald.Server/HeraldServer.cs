@@ -55,15 +55,7 @@ public static class HeraldServer
         app.UseCors();
         app.MapOpenApi();
         app.MapHerald();
-        app.MapGet("/", () => TypedResults.Ok(new
-        {
-            name = "Herald",
-            websocket = "/ws",
-            socketIO = "/socket.io/",
-            sse = "/sse?channel=…",
-            openapi = "/openapi/v1.json",
-            health = "/health",
-        })).ExcludeFromDescription();
+        app.MapDashboard();
         return app;
     }
 

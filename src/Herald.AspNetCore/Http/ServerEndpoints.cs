@@ -80,6 +80,18 @@ internal static class ServerEndpoints
         .Select(c => new ChannelInfo(c.Key, c.Value))
         .ToArray()), HttpJson.Context.ChannelsResponse);
 
+    /// <summary>
+    /// This node's connections, optionally of one user: a snapshot, so a connection that opens or
+    /// closes meanwhile may or may not be listed. Per node, like <see cref="Channels"/>.
+    /// </summary>
+    public static IResult Connections(Node node, string? user) => HttpJson.Write(new ConnectionsResponse(node.Name, node.Connections.Clients
+        .Select(c => (Client: c, c.Principal))
+        .Where(c => user is null || c.Principal?.UserId == user)
+        .OrderBy(c => c.Principal?.UserId, StringComparer.Ordinal).ThenBy(c => c.Client.Id, StringComparer.Ordinal)
+        .Select(c => new ConnectionEntry(c.Client.Id, c.Principal?.UserId, c.Principal?.OrgId, c.Client.Transport,
+            c.Client.Channels.Order(StringComparer.Ordinal).ToArray()))
+        .ToArray()), HttpJson.Context.ConnectionsResponse);
+
     /// <summary>Disconnects the user on every node; answers with the count of this node's connections.</summary>
     public static async Task<IResult> DisconnectUserAsync(HttpContext context, Node node, string id, ILogger<Node> logger, CancellationToken cancellationToken)
     {

@@ -29,5 +29,6 @@ namespace Herald.AspNetCore.Http.Contracts;
 [JsonSerializable(typeof(ReadyResponse))]
 [JsonSerializable(typeof(StatsResponse))]
 [JsonSerializable(typeof(ChannelsResponse))]
+[JsonSerializable(typeof(ConnectionsResponse))]
 [JsonSerializable(typeof(DisconnectResponse))]
 internal sealed partial class HeraldHttpJsonContext : JsonSerializerContext;

@@ -29,6 +29,12 @@ internal sealed record ChannelInfo(string Channel, int Subscribers);
 /// <summary><c>GET /api/channels</c>: in ordinal order.</summary>
 internal sealed record ChannelsResponse(IReadOnlyList<ChannelInfo> Channels);
 
+/// <summary>One connection of this node: its id, its user and organisation (null until it authenticates), its transport and its channels.</summary>
+internal sealed record ConnectionEntry(string Client, string? User, string? Org, string Transport, IReadOnlyList<string> Channels);
+
+/// <summary><c>GET /api/connections</c>: this node's connections, by user then client id.</summary>
+internal sealed record ConnectionsResponse(string Node, IReadOnlyList<ConnectionEntry> Connections);
+
 /// <summary>
 /// <c>POST /api/users/{id}/disconnect</c>: how many of the user's connections the answering node
 /// closed; the other nodes close theirs when the signal reaches them, uncounted.
