@@ -141,6 +141,8 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         Range(errors, "Herald:Limits:MaxSendQueueMessages", limits.MaxSendQueueMessages, 1, 10_000_000);
         Range(errors, "Herald:Limits:WriteTimeoutSeconds", limits.WriteTimeoutSeconds, 1, 3600);
         Range(errors, "Herald:Limits:MaxPublishBytes", limits.MaxPublishBytes, 1024, 64 * 1024 * 1024);
+        Range(errors, "Herald:Limits:IdempotencyWindowSeconds", limits.IdempotencyWindowSeconds, 1, 86400);
+        Range(errors, "Herald:Limits:MaxIdempotencyKeys", limits.MaxIdempotencyKeys, 1, 10_000_000);
     }
 
     private static void ValidateTimersAndRetention(List<string> errors, HeraldOptions options)

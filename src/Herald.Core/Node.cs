@@ -74,6 +74,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         Tokens = new TokenValidator(options.Auth);
         ApiKeys = new ApiKeyStore(options.Auth.ApiKeys);
         Requests = new Requests.RequestHandler(this);
+        _idempotency = new IdempotencyWindow(Time, TimeSpan.FromSeconds(options.Limits.IdempotencyWindowSeconds), options.Limits.MaxIdempotencyKeys);
     }
 
     /// <summary>The encoders of this node's connections and their frame-cache slots.</summary>
