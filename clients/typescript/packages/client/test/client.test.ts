@@ -51,7 +51,7 @@ describe("connect", () => {
     expect(c.lastError).toBeInstanceOf(HeraldError);
   });
 
-  it.skip("calls getToken on every connect, and stops on UnauthorizedError (still failing: under investigation)", async () => {
+  it("calls getToken on every connect, and stops on UnauthorizedError", async () => {
     let calls = 0;
     const c = client({
       token: undefined,
