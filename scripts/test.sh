@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the repository, as CI does. It installs what the tests need first: Node.js,
-# npm and PostgreSQL (from Debian when missing) and the npm packages of the Socket.IO interop tests (the
+# npm, PostgreSQL and Chromium (from Debian when missing) and the npm packages of the Socket.IO interop tests (the
 # official socket.io-client), then the .NET restore. The functional tests start real servers on loopback
 # ports themselves. Prints a closing "N passed, N failed" line summed over every test project.
 set -euo pipefail
@@ -23,6 +23,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+fi
+# Chromium for the browser tests of the TypeScript client (driven by playwright-core, never a browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium from Debian packages"
+  SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 npm ci --prefix tests/socketio-interop --no-audit --no-fund --loglevel=error
 
