@@ -40,7 +40,7 @@ dotnet test Herald.slnx --configuration Release 2>&1 | tee "$log" || status=$?
 tslog=$(mktemp)
 trap 'rm -f "$log" "$tslog"' EXIT
 npm ci --prefix clients/typescript --no-audit --no-fund --loglevel=error
-(cd clients/typescript && NO_COLOR=1 npx vitest run) 2>&1 | tee "$tslog" || status=$?
+(cd clients/typescript && npm run --silent typecheck && node scripts/size.mjs && NO_COLOR=1 npx vitest run) 2>&1 | tee "$tslog" || status=$?
 
 # Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 15, Skipped: 0, ...") and vitest's
 # "Tests  11 passed | 1 skipped (12)".

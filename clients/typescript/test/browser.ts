@@ -2,6 +2,7 @@
 // Herald that serves a test page and the client bundle and can refuse WebSocket upgrades, as a
 // corporate proxy does.
 import { createServer, request, type Server } from "node:http";
+import { connect } from "node:net";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { build } from "esbuild";
@@ -64,13 +65,26 @@ export async function startProxy(target: string, files: Record<string, { type: s
     res.on("close", () => forward.destroy());
   });
   let upgrades = 0;
-  server.on("upgrade", (_req, socket) => {
+  server.on("upgrade", (req, socket, head) => {
     upgrades++;
     if (blockWebSocket) {
       socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
       return;
     }
-    socket.destroy();
+    // Passed through as bytes: the request head again, then both directions piped.
+    const up = connect(Number(upstream.port), upstream.hostname, () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      up.write(lines.join("\r\n") + "\r\n\r\n");
+      if (head.length > 0) up.write(head);
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    const end = () => (up.destroy(), socket.destroy());
+    up.on("error", end);
+    socket.on("error", end);
+    up.on("close", end);
+    socket.on("close", end);
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const address = server.address() as { port: number };

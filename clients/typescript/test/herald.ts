@@ -102,7 +102,7 @@ export class HeraldServer {
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : (undefined as R);
   }
 
   publish(channel: string, type: string, data: unknown, extra: { key?: string; tags?: Record<string, string> } = {}) {
