@@ -3,11 +3,15 @@ namespace Herald.Storage.Sqlite.Schema;
 /// <summary>
 /// The database's own bookkeeping, as key and text value. The row <see cref="OpenKey"/> exists
 /// while a process has the file open and is deleted when it closes it cleanly; its value says which
-/// process had it.
+/// process had it. The row <see cref="BootKey"/> holds the kernel's boot id of the last open, so
+/// that an unclean close can be told apart: a process crash (same boot, nothing lost) from an
+/// operating-system crash or power loss (another boot, the last commits may be gone).
 /// </summary>
 internal static class MetaTable
 {
     public const string OpenKey = "open";
+
+    public const string BootKey = "boot";
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS herald_meta (
