@@ -21,6 +21,10 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         ValidateTimersAndRetention(errors, options);
         ValidateSocketIO(errors, options.SocketIO);
         Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
+        if (!(options.ShutdownReconnectWindowSeconds is >= 0 and <= 600))
+        {
+            errors.Add($"Herald:ShutdownReconnectWindowSeconds must be between 0 and 600 (was {options.ShutdownReconnectWindowSeconds}).");
+        }
         ValidateNamespaces(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -47,6 +47,15 @@ public sealed class HeraldOptions
     public int ShutdownTimeoutSeconds { get; set; } = DefaultShutdownTimeoutSeconds;
 
     public const int DefaultShutdownTimeoutSeconds = 10;
+
+    /// <summary>
+    /// On shutdown, every client is told to wait a random delay within this window before it
+    /// reconnects (the <c>reconnectDelay</c> of the disconnect frame), so that reconnects spread out
+    /// instead of arriving as one storm. 0 sends no delay.
+    /// </summary>
+    public double ShutdownReconnectWindowSeconds { get; set; } = DefaultShutdownReconnectWindowSeconds;
+
+    public const double DefaultShutdownReconnectWindowSeconds = 5;
 }
 
 /// <summary>Limits per connection and per message, bound from <c>Herald:Limits</c>.</summary>

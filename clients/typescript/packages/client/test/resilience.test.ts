@@ -130,6 +130,25 @@ describe("reconnect and recovery", () => {
     expect(sub.latest.get("db")!.data.s).toBe("A");
   });
 
+  it("waits the delay the server suggests with its shutdown before reconnecting", async () => {
+    const other = await HeraldServer.start({ env: { Herald__ShutdownReconnectWindowSeconds: "1.5" } });
+    try {
+      const c = client({ maxReconnectDelay: 20_000 }, [other.url, server.url]);
+      const seen: (StateChange & { at: number })[] = [];
+      c.on("state", (s) => seen.push({ ...s, at: performance.now() }));
+      c.connect();
+      await c.ready();
+      await other.stop();
+      await until(() => c.state === "connected" && c.url === server.url, 20_000, "the reconnect");
+      const shutdown = seen.find((s) => s.state === "connecting" && s.code === 3001)!;
+      expect(shutdown.delay).toBeGreaterThanOrEqual(0);
+      expect(shutdown.delay).toBeLessThanOrEqual(1500);
+      expect(seen.at(-1)!.at - shutdown.at).toBeGreaterThanOrEqual(shutdown.delay! - 5);
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it("moves to the next address after a shutdown disconnect", async () => {
     const other = await HeraldServer.start();
     try {
