@@ -9,8 +9,8 @@ import { Agent, request } from "node:http";
 import { HeraldServer, token, unique, until, API_KEY } from "../test/herald.js";
 import { bundle, launchChromium, startProxy } from "../test/browser.js";
 
-const rates = (process.argv[2] ?? "250,500,1000,2000,4000,8000").split(",").map(Number);
-const seconds = Number(process.argv[3] ?? 5);
+const rates = (process.argv[3] ?? "250,500,1000,2000,4000,8000").split(",").map(Number);
+const seconds = Number(process.argv[4] ?? 5);
 
 const server = await HeraldServer.start({ env: { Logging__LogLevel__Default: "Error" } });
 const page_ = `<!doctype html><meta charset="utf-8"><div id="root"></div><script type="module" src="/page.js"></script>`;

@@ -1,4 +1,5 @@
 // Runs a TypeScript file with Node: bundles it with esbuild (packages stay external) and imports it.
+// Its own arguments follow the file: process.argv[3] on.
 import { build } from "esbuild";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -83,6 +83,11 @@ export class HeraldServer {
     this.process = undefined;
   }
 
+  /** The server's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     this.output = "";
