@@ -93,7 +93,14 @@ public sealed partial class SqliteDatabase : IAsyncDisposable
         return initialization.WaitAsync(cancellationToken);
     }
 
-    /// <summary>True when the database is open and answers a query; false otherwise, never throws for a database error.</summary>
+    /// <summary>The write probe of readiness after a storage fault: store the probe row, then delete it.</summary>
+    private static readonly string[] ProbeStatements = [Schema.MetaTable.Probe, Schema.MetaTable.Delete];
+
+    /// <summary>
+    /// True when the database is open and answers a query, and, after a write failed on a storage
+    /// fault (a full disk, a read-only file), when it takes a write again; false otherwise, never
+    /// throws for a database error.
+    /// </summary>
     public async ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -103,8 +110,24 @@ public sealed partial class SqliteDatabase : IAsyncDisposable
             {
                 return false;
             }
-            var ping = Command("SELECT 1;", null);
-            return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
+            if (_fault is null)
+            {
+                var ping = Command("SELECT 1;", null);
+                return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
+            }
+            // After a storage fault the file must take writes again. A write of a few bytes proves
+            // little (the failed writes left room for it at the end of the write-ahead log), so the
+            // probe stores a row of 256 KiB, committed, and removes it again.
+            foreach (var sql in ProbeStatements)
+            {
+                using var transaction = Connection.BeginTransaction(deferred: false);
+                var probe = Command(sql, transaction);
+                probe.Parameters.AddWithValue("$key", Schema.MetaTable.ProbeKey);
+                await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                transaction.Commit();
+            }
+            _fault = null;
+            return true;
         }
         catch (SqliteException)
         {

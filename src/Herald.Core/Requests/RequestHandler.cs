@@ -32,6 +32,15 @@ public sealed class RequestHandler
         {
             await RunAsync(client, request, answer, target, cancellationToken).ConfigureAwait(false);
         }
+        catch (StorageUnavailableException ex)
+        {
+            // Nothing was stored: the client is told so, and may try again.
+            _node.Logger.RequestFailed(ex, client.Id, RequestNames.NativeName(request.Kind));
+            if (!answer.Sent)
+            {
+                answer.Send(RequestResult.Failed(request.Kind, ex.Error));
+            }
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _node.Logger.RequestFailed(ex, client.Id, RequestNames.NativeName(request.Kind));

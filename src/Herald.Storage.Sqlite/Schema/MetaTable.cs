@@ -28,4 +28,10 @@ internal static class MetaTable
         """;
 
     public const string Delete = "DELETE FROM herald_meta WHERE key = $key;";
+
+    /// <summary>The row of the write probe that readiness runs after a storage fault; deleted again at once.</summary>
+    public const string ProbeKey = "probe";
+
+    /// <summary>Stores the probe row: 256 KiB of random text, several large publications' worth, that nothing can share or skip.</summary>
+    public const string Probe = "INSERT INTO herald_meta (key, value) VALUES ($key, hex(randomblob(131072))) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
 }
