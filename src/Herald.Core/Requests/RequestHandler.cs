@@ -229,7 +229,10 @@ public sealed class RequestHandler
             answer.Fail(RequestKind.Publish, new HeraldError(HeraldErrorCode.MessageTooLarge, $"'data' is larger than {max} bytes"));
             return;
         }
-        var (publication, error) = await client.PublishAsync(publish, cancellationToken).ConfigureAwait(false);
+        // 'data' is a slice of the transport's receive buffer, which goes back to its pool once the
+        // frame is handled; the publication outlives it in history, latest state and the
+        // idempotency window, so it gets bytes of its own: the one copy of a client publish.
+        var (publication, error) = await client.PublishAsync(publish with { Data = publish.Data.ToArray() }, cancellationToken).ConfigureAwait(false);
         answer.Complete(RequestKind.Publish, error, () => RequestResult.Publish(publication!));
     }
 
