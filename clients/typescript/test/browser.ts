@@ -26,7 +26,7 @@ export async function bundle(entry: string, minify = true): Promise<string> {
     target: "es2022",
     jsx: "automatic",
     define: { "process.env.NODE_ENV": '"production"' },
-    alias: { "@herald/client": resolve(import.meta.dirname, "../packages/client/src/index.ts"), "@herald/react": resolve(import.meta.dirname, "../packages/react/src/index.tsx") },
+    alias: { "@herald/client": resolve(import.meta.dirname, "../packages/client/src/index.ts"), "@herald/react": resolve(import.meta.dirname, "../packages/react/src/index.ts") },
     logLevel: "silent",
   });
   return result.outputFiles[0]!.text;
