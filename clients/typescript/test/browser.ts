@@ -47,7 +47,7 @@ export interface Proxy {
 export async function startProxy(target: string, files: Record<string, { type: string; body: string }>, blockWebSocket: boolean): Promise<Proxy> {
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
-    const file = files[req.url ?? ""];
+    const file = files[(req.url ?? "").split("?")[0]!];
     if (file) {
       res.writeHead(200, { "Content-Type": file.type, "Cache-Control": "no-store" });
       res.end(file.body);
