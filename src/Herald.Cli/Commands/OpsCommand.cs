@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Herald.Cli.Commands;
+
+internal static class OpsCommand
+{
+    public static Command Create(Runner runner)
+    {
+        var command = new Command("ops", "(needs Herald.Client)");
+        runner.SetAction(command, _ => throw new CliException(ExitCodes.Failed, "not available yet"));
+        return command;
+    }
+}
