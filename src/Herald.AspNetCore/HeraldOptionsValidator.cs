@@ -108,17 +108,26 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
             }
             if (key.Scopes.Count == 0)
             {
-                errors.Add($"{at}:Scopes must list at least one of publish, operations, admin.");
+                errors.Add($"{at}:Scopes must list at least one of {ApiKeyScopes.Names}.");
             }
             foreach (var scope in key.Scopes)
             {
                 if (!ApiKeyScopes.TryParse(scope, out _))
                 {
-                    errors.Add($"{at}:Scopes: '{scope}' is not a scope (publish, operations, admin).");
+                    errors.Add($"{at}:Scopes: '{scope}' is not a scope ({ApiKeyScopes.Names}).");
                 }
+            }
+            // The organisation is compared with the first segment of channel names, so it must be one.
+            if (!string.IsNullOrEmpty(key.Org) && !IsOrganisationId(key.Org))
+            {
+                errors.Add($"{at}:Org '{key.Org}' is not an organisation id: use A-Z, a-z, 0-9 and _ . @ = + - (as in the channel org:{key.Org}).");
             }
         }
     }
+
+    /// <summary>One channel name segment, as the first segment of <c>org:…</c> channels.</summary>
+    private static bool IsOrganisationId(string org) =>
+        ChannelName.TryParse("org:" + org, int.MaxValue, out var name, out _) && !name.Rest.Contains('/');
 
     private static void ValidateOrigins(List<string> errors, HeraldOptions options)
     {

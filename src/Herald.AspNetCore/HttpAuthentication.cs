@@ -17,6 +17,9 @@ internal static class HttpAuthentication
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 
+    /// <summary>The <see cref="ApiKeyHeader"/> header, or null when absent or empty (never a query parameter: keys stay out of URLs).</summary>
+    public static string? GetApiKey(HttpContext context) => context.Request.Headers[ApiKeyHeader].ToString() is { Length: > 0 } key ? key : null;
+
     /// <summary>The <c>token</c> query parameter, or null.</summary>
     public static string? GetQueryToken(HttpContext context) => QueryParameter.Get(context.Request, "token");
 
@@ -48,11 +51,11 @@ internal static class HttpAuthentication
         }
         if (node.ApiKeys.Find(presented) is not { } found)
         {
-            return HttpProblems.Result(StatusCodes.Status401Unauthorized, "the API key is not valid");
+            return HttpProblems.Result(StatusCodes.Status401Unauthorized, ApiKeyStore.InvalidKey);
         }
         if (!found.Scopes.Allows(scope))
         {
-            return HttpProblems.Result(StatusCodes.Status403Forbidden, $"the API key '{found.Name}' lacks the '{scope.ToString().ToLowerInvariant()}' scope");
+            return HttpProblems.Result(StatusCodes.Status403Forbidden, $"the API key '{found.Name}' lacks the '{ApiKeyScopes.NameOf(scope)}' scope");
         }
         key = found;
         return null;

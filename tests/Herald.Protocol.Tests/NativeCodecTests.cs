@@ -45,6 +45,25 @@ public sealed partial class NativeCodecTests
     }
 
     [Fact]
+    public void TryParse_ConnectWithApiKey_CarriesTheKeyInTheRequest()
+    {
+        var request = Parse("""{"type":"connect","id":"c1","apiKey":"sk_0123456789abcdef"}"""u8.ToArray());
+
+        request.Kind.ShouldBe(RequestKind.Connect);
+        var connect = request.Request.ShouldBeOfType<ConnectRequest>();
+        connect.ApiKey.ShouldBe("sk_0123456789abcdef");
+        connect.Token.ShouldBeNull();
+    }
+
+    [Fact]
+    public void TryParse_ConnectWithApiKeyInsideData_ReadsIt()
+    {
+        var request = Parse("""{"type":"connect","data":{"apiKey":"sk_inner"}}"""u8.ToArray());
+
+        request.Request.ShouldBeOfType<ConnectRequest>().ApiKey.ShouldBe("sk_inner");
+    }
+
+    [Fact]
     public void TryParse_ConnectWithTokenInsideData()
     {
         var request = Parse("""{"type":"connect","id":7,"data":{"token":"eyJ.inner.sig"}}"""u8.ToArray());
@@ -390,6 +409,8 @@ public sealed partial class NativeCodecTests
         // token / event / key not strings
         "{\"type\":\"connect\",\"token\":123}",
         "{\"type\":\"connect\",\"data\":{\"token\":{}}}",
+        "{\"type\":\"connect\",\"apiKey\":123}",
+        "{\"type\":\"connect\",\"apiKey\":null}",
         "{\"type\":\"publish\",\"channel\":\"chat:acme\",\"event\":1,\"data\":{}}",
         "{\"type\":\"publish\",\"channel\":\"chat:acme\",\"event\":\"e\",\"key\":1,\"data\":{}}",
         // filters not an object

@@ -53,11 +53,11 @@ internal static class HistoryEndpoints
             : HttpJson.Write(HistoryResponse.From(channel, page!), HttpJson.Context.HistoryResponse);
     }
 
-    /// <summary>An API key (any scope) may read any channel; a user token only what it could subscribe to.</summary>
+    /// <summary>An API key (any scope) may read any channel, or its organisation's when bound to one; a user token only what it could subscribe to.</summary>
     private static async Task<IResult?> AuthorizeAsync(HttpContext context, Node node, string channel)
     {
-        var (actor, problem) = await HttpActor.ResolveAsync(context, node, ApiKeyScope.None, allowUsers: true).ConfigureAwait(false);
-        if (problem is not null || actor!.User is not { } user)
+        var (reader, problem) = await HttpActor.ResolveReaderAsync(context, node).ConfigureAwait(false);
+        if (problem is not null)
         {
             return problem;
         }
@@ -65,7 +65,7 @@ internal static class HistoryEndpoints
         {
             return HttpProblems.From(error);
         }
-        return ChannelAuthorizer.CanRead(user, name, options)
+        return ChannelAuthorizer.CanRead(reader!, name, options)
             ? null
             : HttpProblems.From(new HeraldError(HeraldErrorCode.PermissionDenied, $"permission denied for channel '{channel}'"));
     }

@@ -47,6 +47,23 @@ internal static class HttpActor
         return (actor, body, bodyProblem);
     }
 
+    /// <summary>
+    /// Who reads a channel (history, presence): any valid API key (any scope; bound to its
+    /// organisation, if any) when one is sent, else a user token; the same principal a connection
+    /// would have, so <see cref="ChannelAuthorizer.CanRead"/> decides for both.
+    /// </summary>
+    public static async Task<(HeraldPrincipal? Reader, IResult? Problem)> ResolveReaderAsync(HttpContext context, Node node)
+    {
+        if (HttpAuthentication.HasApiKey(context))
+        {
+            return HttpAuthentication.CheckApiKey(context, node, ApiKeyScope.None, out var key) is { } problem
+                ? (null, problem)
+                : (HeraldPrincipal.ForApiKey(key!), null);
+        }
+        var (actor, userProblem) = await ResolveAsync(context, node, ApiKeyScope.None, allowUsers: true).ConfigureAwait(false);
+        return (actor?.User, userProblem);
+    }
+
     /// <summary>A user token only (the inbox belongs to the token's user).</summary>
     public static async Task<(HeraldPrincipal? User, IResult? Problem)> ResolveUserAsync(HttpContext context, Node node)
     {

@@ -6,12 +6,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace Herald.AspNetCore.Http;
 
-/// <summary><c>GET /api/presence?channel=…</c>: who is in a channel, on every node; a user's token sees only channels it may read, an API key any.</summary>
+/// <summary><c>GET /api/presence?channel=…</c>: who is in a channel, on every node; a user's token sees only channels it may read, an API key any (or its organisation's, when bound to one).</summary>
 internal static class PresenceEndpoints
 {
     public static async Task<IResult> GetAsync(HttpContext context, Node node)
     {
-        var (actor, problem) = await HttpActor.ResolveAsync(context, node, ApiKeyScope.None, allowUsers: true).ConfigureAwait(false);
+        var (reader, problem) = await HttpActor.ResolveReaderAsync(context, node).ConfigureAwait(false);
         if (problem is not null)
         {
             return problem;
@@ -25,7 +25,7 @@ internal static class PresenceEndpoints
         {
             return HttpProblems.From(invalid);
         }
-        if (actor!.User is { } user && !ChannelAuthorizer.CanRead(user, name, options))
+        if (!ChannelAuthorizer.CanRead(reader!, name, options))
         {
             return HttpProblems.From(new HeraldError(HeraldErrorCode.PermissionDenied, $"permission denied for channel '{channel}'"));
         }

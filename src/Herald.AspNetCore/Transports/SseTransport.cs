@@ -47,7 +47,7 @@ internal sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseT
             return;
         }
         var token = HttpAuthentication.GetBearerToken(context) ?? HttpAuthentication.GetQueryToken(context) ?? "";
-        var auth = await node.Tokens.ValidateAsync(token).ConfigureAwait(false);
+        var auth = await node.Requests.ValidateCredentialsAsync(token, HttpAuthentication.GetApiKey(context)).ConfigureAwait(false);
         if (!auth.IsValid)
         {
             await HttpProblems.Result(StatusCodes.Status401Unauthorized, auth.Message, auth.Error).ExecuteAsync(context).ConfigureAwait(false);

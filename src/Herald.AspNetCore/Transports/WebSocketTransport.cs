@@ -36,6 +36,7 @@ internal sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogge
             return;
         }
         var token = HttpAuthentication.GetBearerToken(context) ?? HttpAuthentication.GetQueryToken(context);
+        var apiKey = HttpAuthentication.GetApiKey(context);
 
         var (socket, stream) = await WebSocketPump.AcceptAsync(context).ConfigureAwait(false);
         var client = node.CreateClient(Name, NativePublicationEncoder.Instance, NativeCodec.Ping);
@@ -43,10 +44,10 @@ internal sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogge
         client.TokenExpired = grace => client.Send(NativeCodec.TokenExpired(grace));
         try
         {
-            if (!string.IsNullOrEmpty(token))
+            if (!string.IsNullOrEmpty(token) || apiKey is not null)
             {
-                // A token with the upgrade: the answer is the first frame, without an id.
-                await node.Requests.HandleAsync(client, new ConnectRequest(token), new Reply(client, null)).ConfigureAwait(false);
+                // Credentials with the upgrade: the answer is the first frame, without an id.
+                await node.Requests.HandleAsync(client, new ConnectRequest(token) { ApiKey = apiKey }, new Reply(client, null)).ConfigureAwait(false);
             }
             var writer = WebSocketPump.WriteAsync(socket, stream, client, code => [new OutboundFrame(NativeCodec.Disconnect(code, client.ReconnectDelay))], logger);
             var reader = WebSocketPump.ReadAsync(socket, node.Options.Limits.MaxFrameBytes, (frame, type, oversized) => OnMessageAsync(client, frame, type, oversized),

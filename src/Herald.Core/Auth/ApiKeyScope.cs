@@ -11,10 +11,21 @@ public enum ApiKeyScope
     Operations = 2,
     /// <summary>Stats, channel lists, forced disconnects, and everything else.</summary>
     Admin = 4,
+    /// <summary>
+    /// Connect as a service over WebSocket, Socket.IO or SSE and subscribe: every channel, or the
+    /// channels of the key's organisation when it is bound to one (<see cref="ApiKey.Org"/>).
+    /// </summary>
+    Subscribe = 8,
 }
 
 public static class ApiKeyScopes
 {
+    /// <summary>The scope names as configured, for messages: <c>publish, operations, subscribe, admin</c>.</summary>
+    public const string Names = "publish, operations, subscribe, admin";
+
+    /// <summary>The configured name of one scope (<c>subscribe</c>).</summary>
+    public static string NameOf(ApiKeyScope scope) => scope.ToString().ToLowerInvariant();
+
     public static bool TryParse(string value, out ApiKeyScope scope)
     {
         scope = value.Trim().ToLowerInvariant() switch
@@ -22,6 +33,7 @@ public static class ApiKeyScopes
             "publish" => ApiKeyScope.Publish,
             "operations" => ApiKeyScope.Operations,
             "admin" => ApiKeyScope.Admin,
+            "subscribe" => ApiKeyScope.Subscribe,
             _ => ApiKeyScope.None,
         };
         return scope != ApiKeyScope.None;

@@ -1,10 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
+using Herald.Messages;
 
 namespace Herald.Core.Auth;
 
-/// <summary>An API key as the server holds it: name, SHA-256 of the key, scopes. The key itself is not kept.</summary>
-public sealed record ApiKey(string Name, byte[] KeyHash, ApiKeyScope Scopes);
+/// <summary>
+/// An API key as the server holds it: name, SHA-256 of the key, scopes, and the organisation it is
+/// bound to (null: every organisation). The key itself is not kept.
+/// </summary>
+public sealed record ApiKey(string Name, byte[] KeyHash, ApiKeyScope Scopes, string? Org = null);
 
 /// <summary>
 /// Checks presented API keys. Keys are held only as SHA-256 hashes, and the comparison runs in
@@ -13,6 +17,9 @@ public sealed record ApiKey(string Name, byte[] KeyHash, ApiKeyScope Scopes);
 /// </summary>
 public sealed class ApiKeyStore
 {
+    /// <summary>The answer to a key that matches none configured.</summary>
+    public const string InvalidKey = "the API key is not valid";
+
     private readonly ApiKey[] _keys;
 
     public ApiKeyStore(IEnumerable<ApiKeyOptions> keys)
@@ -27,7 +34,7 @@ public sealed class ApiKeyStore
                     scopes |= parsed;
                 }
             }
-            return new ApiKey(k.Name, Hash(k.Key), scopes);
+            return new ApiKey(k.Name, Hash(k.Key), scopes, string.IsNullOrEmpty(k.Org) ? null : k.Org);
         }).ToArray();
     }
 
@@ -55,6 +62,25 @@ public sealed class ApiKeyStore
             }
         }
         return found;
+    }
+
+    /// <summary>
+    /// Checks a key presented by a connection (WebSocket, Socket.IO, SSE): it must be known and have
+    /// the <see cref="ApiKeyScope.Subscribe"/> scope (or <see cref="ApiKeyScope.Admin"/>). The result
+    /// is refused as a token is, with <see cref="HeraldErrorCode.Unauthorized"/> and a message that
+    /// names the key, never the secret.
+    /// </summary>
+    public TokenResult ValidateForConnection(ReadOnlySpan<char> presented)
+    {
+        if (Find(presented) is not { } key)
+        {
+            return new(null, HeraldErrorCode.Unauthorized, InvalidKey);
+        }
+        if (!key.Scopes.Allows(ApiKeyScope.Subscribe))
+        {
+            return new(null, HeraldErrorCode.Unauthorized, $"the API key '{key.Name}' lacks the 'subscribe' scope");
+        }
+        return new(HeraldPrincipal.ForApiKey(key), default, "");
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));

@@ -43,6 +43,12 @@ public sealed class ApiKeyOptions
 
     public string Key { get; set; } = "";
 
-    /// <summary>Any of <c>publish</c>, <c>operations</c>, <c>admin</c>.</summary>
+    /// <summary>Any of <c>publish</c>, <c>operations</c>, <c>subscribe</c>, <c>admin</c>.</summary>
     public List<string> Scopes { get; set; } = [];
+
+    /// <summary>
+    /// The organisation the key is bound to: a connection authenticated with it, and its reads over
+    /// HTTP (history, presence), see only that organisation's channels. Null or empty: every channel.
+    /// </summary>
+    public string? Org { get; set; }
 }

@@ -1,3 +1,4 @@
+using Herald.Core.Auth;
 using Herald.Core.Channels;
 using Herald.Core.Internal;
 using Herald.Messages;
@@ -98,13 +99,25 @@ public sealed class RequestHandler
     }
 
     /// <summary>
-    /// Authenticates a connection with a user token: the token checked with the pinned
-    /// algorithms, then the per-user connection limit. On failure, the error to answer and the
-    /// code to disconnect with (transports with a handshake of their own refuse it instead).
+    /// Checks what a connection presents, the one check of every transport: an API key when one is
+    /// presented (it must have the <c>subscribe</c> scope; it wins over a token sent too, as on the
+    /// HTTP API), else the user token with the pinned algorithms. A refusal carries the error to
+    /// answer (<see cref="HeraldErrorCode.Unauthorized"/>, or <see cref="HeraldErrorCode.TokenExpired"/>).
     /// </summary>
-    public async ValueTask<(HeraldError? Error, DisconnectCode? Disconnect)> AuthenticateAsync(Client client, string? token)
+    public ValueTask<TokenResult> ValidateCredentialsAsync(string? token, string? apiKey) =>
+        string.IsNullOrEmpty(apiKey)
+            ? _node.Tokens.ValidateAsync(token)
+            : ValueTask.FromResult(_node.ApiKeys.ValidateForConnection(apiKey));
+
+    /// <summary>
+    /// Authenticates a connection with a user token or an API key (<see cref="ValidateCredentialsAsync"/>),
+    /// then applies the per-user connection limit (an API key's name counts as its user). On failure,
+    /// the error to answer and the code to disconnect with (transports with a handshake of their own
+    /// refuse it instead).
+    /// </summary>
+    public async ValueTask<(HeraldError? Error, DisconnectCode? Disconnect)> AuthenticateAsync(Client client, string? token, string? apiKey = null)
     {
-        var result = await _node.Tokens.ValidateAsync(token).ConfigureAwait(false);
+        var result = await ValidateCredentialsAsync(token, apiKey).ConfigureAwait(false);
         if (!result.IsValid)
         {
             _node.Logger.Refused(client.Id, result.Message);
@@ -126,7 +139,7 @@ public sealed class RequestHandler
             answer.Fail(RequestKind.Connect, new HeraldError(HeraldErrorCode.AlreadyConnected, "connection is already authenticated"));
             return;
         }
-        var (error, disconnect) = await AuthenticateAsync(client, connect.Token).ConfigureAwait(false);
+        var (error, disconnect) = await AuthenticateAsync(client, connect.Token, connect.ApiKey).ConfigureAwait(false);
         if (error is { } e)
         {
             answer.Fail(RequestKind.Connect, e);
@@ -144,6 +157,11 @@ public sealed class RequestHandler
     private async ValueTask RefreshAsync<TReply>(Client client, RefreshRequest refresh, Answer<TReply> answer)
         where TReply : IRequestReply
     {
+        if (client.Principal!.IsApiKey)
+        {
+            answer.Fail(RequestKind.Refresh, new HeraldError(HeraldErrorCode.NotAvailable, "the connection is authenticated with an API key, which has no token to refresh"));
+            return;
+        }
         var result = await _node.Tokens.ValidateAsync(refresh.Token).ConfigureAwait(false);
         if (!result.IsValid)
         {

@@ -19,6 +19,9 @@ public sealed class RequestFields
     /// <summary>The token of a <c>connect</c> or <c>refresh</c>.</summary>
     public string? Token { get; set; }
 
+    /// <summary>The API key of a <c>connect</c> (field <c>apiKey</c>).</summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>The publication type of a <c>publish</c> (field <c>event</c>).</summary>
     public string? PublicationType { get; set; }
 
@@ -54,7 +57,7 @@ public sealed class RequestFields
         switch (kind)
         {
             case RequestKind.Connect:
-                return new ConnectRequest(Token);
+                return new ConnectRequest(Token) { ApiKey = ApiKey };
             case RequestKind.Refresh:
                 return new RefreshRequest(Token);
             case RequestKind.Ping:

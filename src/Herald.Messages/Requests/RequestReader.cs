@@ -34,6 +34,8 @@ public static class RequestReader
         Info,
         Data,
         IdempotencyKey,
+        /// <summary><c>apiKey</c>: a service's API key in <c>connect</c>.</summary>
+        ApiKey,
     }
 
     /// <summary>
@@ -53,6 +55,7 @@ public static class RequestReader
         : reader.ValueTextEquals("idempotencyKey"u8) ? Field.IdempotencyKey
         : reader.ValueTextEquals("limit"u8) ? Field.Limit
         : reader.ValueTextEquals("info"u8) ? Field.Info
+        : reader.ValueTextEquals("apiKey"u8) ? Field.ApiKey
         : typeIsEvent && reader.ValueTextEquals("type"u8) ? Field.TypeAsEvent
         : Field.Other;
 
@@ -71,6 +74,9 @@ public static class RequestReader
             case Field.Token:
                 fields.Token = ReadString(ref reader, "token", ref error);
                 return fields.Token is not null;
+            case Field.ApiKey:
+                fields.ApiKey = ReadString(ref reader, "apiKey", ref error);
+                return fields.ApiKey is not null;
             case Field.Event:
                 var type = ReadString(ref reader, "event", ref error);
                 fields.PublicationType = type;
@@ -157,6 +163,7 @@ public static class RequestReader
         Field.Channel => fields.Channel is not null,
         Field.Filters => fields.HasFilters,
         Field.Token => fields.Token is not null,
+        Field.ApiKey => fields.ApiKey is not null,
         Field.Since => fields.SinceOffset is not null,
         Field.Limit => fields.Limit is not null,
         Field.Info or Field.Data => true,

@@ -138,4 +138,63 @@ public sealed class ApiKeyStoreTests
     {
         granted.Allows(required).ShouldBe(expected);
     }
+
+    [Theory]
+    [InlineData("subscribe", ApiKeyScope.Subscribe)]
+    [InlineData("Subscribe", ApiKeyScope.Subscribe)]
+    public void TryParse_Subscribe_Succeeds(string value, ApiKeyScope expected)
+    {
+        ApiKeyScopes.TryParse(value, out var scope).ShouldBeTrue();
+        scope.ShouldBe(expected);
+    }
+
+    private static ApiKeyStore ServiceStore() => new(
+    [
+        new ApiKeyOptions { Name = "svc", Key = "key-svc-0123456789", Scopes = ["subscribe"] },
+        new ApiKeyOptions { Name = "svc-acme", Key = "key-acme-0123456789", Scopes = ["subscribe"], Org = "acme" },
+        new ApiKeyOptions { Name = "ops", Key = "key-ops-0123456789", Scopes = ["admin"], Org = "" },
+        new ApiKeyOptions { Name = "backend", Key = "key-backend-0123456789", Scopes = ["publish", "operations"] },
+    ]);
+
+    [Theory]
+    [InlineData("key-svc-0123456789", "svc", HeraldPrincipal.AnyOrg)]
+    [InlineData("key-acme-0123456789", "svc-acme", "acme")]
+    [InlineData("key-ops-0123456789", "ops", HeraldPrincipal.AnyOrg)]
+    public void ValidateForConnection_KeyWithSubscribeOrAdmin_IsAServicePrincipalNamedAfterTheKey(string presented, string user, string org)
+    {
+        var result = ServiceStore().ValidateForConnection(presented);
+
+        var principal = result.Principal.ShouldNotBeNull();
+        principal.IsApiKey.ShouldBeTrue();
+        principal.UserId.ShouldBe(user);
+        principal.OrgId.ShouldBe(org);
+        principal.ExpiresAt.ShouldBeNull();
+        principal.ReadsEveryChannel.ShouldBe(org == HeraldPrincipal.AnyOrg);
+    }
+
+    [Fact]
+    public void ValidateForConnection_KeyWithoutTheScope_IsRefusedNamingTheKeyAndTheScope()
+    {
+        var result = ServiceStore().ValidateForConnection("key-backend-0123456789");
+
+        result.IsValid.ShouldBeFalse();
+        result.Error.ShouldBe(Herald.Messages.HeraldErrorCode.Unauthorized);
+        result.Message.ShouldBe("the API key 'backend' lacks the 'subscribe' scope");
+    }
+
+    [Fact]
+    public void ValidateForConnection_UnknownKey_IsRefused()
+    {
+        var result = ServiceStore().ValidateForConnection("key-nobody-0123456789");
+
+        result.Error.ShouldBe(Herald.Messages.HeraldErrorCode.Unauthorized);
+        result.Message.ShouldBe(ApiKeyStore.InvalidKey);
+    }
+
+    [Fact]
+    public void Find_KeepsTheBoundOrganisation_AndNoneForAnEmptyOne()
+    {
+        ServiceStore().Find("key-acme-0123456789").ShouldNotBeNull().Org.ShouldBe("acme");
+        ServiceStore().Find("key-ops-0123456789").ShouldNotBeNull().Org.ShouldBeNull();
+    }
 }

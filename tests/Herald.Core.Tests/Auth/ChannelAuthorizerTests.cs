@@ -134,4 +134,49 @@ public sealed class ChannelAuthorizerTests
     {
         ChannelAuthorizer.CanRead(AcmeUser, Name("org:acme"), new NamespaceOptions { Scope = (ChannelScope)99 }).ShouldBeFalse();
     }
+
+    private static readonly HeraldPrincipal EveryChannelKey = HeraldPrincipal.ForApiKey(new ApiKey("svc", new byte[32], ApiKeyScope.Subscribe));
+    private static readonly HeraldPrincipal AcmeKey = HeraldPrincipal.ForApiKey(new ApiKey("svc-acme", new byte[32], ApiKeyScope.Subscribe, "acme"));
+
+    [Theory]
+    [InlineData("org:acme", "org")]
+    [InlineData("workspace:globex/ws_1", "org")]
+    [InlineData("user:u_9", "user")]
+    [InlineData("chat:lobby", "public")]
+    [InlineData("reports:globex/q3", "grant")]
+    public void CanRead_KeyBoundToNoOrganisation_ReadsEveryChannel(string channel, string scope)
+    {
+        ChannelAuthorizer.CanRead(EveryChannelKey, Name(channel), Scope(scope)).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("org:acme", "org", true)]
+    [InlineData("workspace:acme/ws_1", "org", true)]
+    [InlineData("chat:lobby", "public", true)]
+    [InlineData("org:globex", "org", false)]
+    [InlineData("org:acme2", "org", false)]
+    [InlineData("user:acme", "user", false)]
+    [InlineData("user:svc-acme", "user", false)]
+    [InlineData("reports:acme/q3", "grant", false)]
+    public void CanRead_KeyBoundToAnOrganisation_ReadsOnlyItsOrganisationsAndPublicChannels(string channel, string scope, bool expected)
+    {
+        ChannelAuthorizer.CanRead(AcmeKey, Name(channel), Scope(scope)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public void CanRead_UserOfTheOrganisationStar_IsNotAKeyThatReadsEverything()
+    {
+        var user = new HeraldPrincipal("u_1", HeraldPrincipal.AnyOrg);
+
+        user.ReadsEveryChannel.ShouldBeFalse();
+        ChannelAuthorizer.CanRead(user, Name("org:acme"), OrgScope).ShouldBeFalse();
+    }
+
+    private static NamespaceOptions Scope(string scope) => scope switch
+    {
+        "org" => OrgScope,
+        "user" => UserScope,
+        "public" => PublicScope,
+        _ => GrantScope,
+    };
 }

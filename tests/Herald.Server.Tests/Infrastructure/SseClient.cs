@@ -33,7 +33,7 @@ public sealed class SseClient : IAsyncDisposable
     /// <summary>The last <c>retry:</c> field, in milliseconds, as EventSource would wait before reconnecting.</summary>
     public long? Retry { get; private set; }
 
-    public static async Task<(HttpStatusCode Status, SseClient? Client, string Body)> ConnectAsync(Uri baseUri, string query, string? lastEventId = null, string? bearer = null)
+    public static async Task<(HttpStatusCode Status, SseClient? Client, string Body)> ConnectAsync(Uri baseUri, string query, string? lastEventId = null, string? bearer = null, string? apiKey = null)
     {
         var http = new HttpClient { BaseAddress = baseUri, Timeout = Timeout.InfiniteTimeSpan };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/sse?" + query);
@@ -45,6 +45,10 @@ public sealed class SseClient : IAsyncDisposable
         if (bearer is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+        if (apiKey is not null)
+        {
+            request.Headers.Add("X-API-Key", apiKey);
         }
         using var cts = new CancellationTokenSource(TestServer.Timeout);
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);

@@ -75,10 +75,17 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(app, new Uri(address), logs);
     }
 
-    /// <summary>Opens a WebSocket; the token goes in the Authorization header unless <paramref name="tokenInQuery"/>.</summary>
-    public async Task<WsClient> ConnectAsync(string? token = null, bool tokenInQuery = false, string? origin = null)
+    /// <summary>
+    /// Opens a WebSocket; the token goes in the Authorization header unless <paramref name="tokenInQuery"/>,
+    /// a service's <paramref name="apiKey"/> in the X-API-Key header.
+    /// </summary>
+    public async Task<WsClient> ConnectAsync(string? token = null, bool tokenInQuery = false, string? origin = null, string? apiKey = null)
     {
         var socket = new ClientWebSocket();
+        if (apiKey is not null)
+        {
+            socket.Options.SetRequestHeader("X-API-Key", apiKey);
+        }
         if (token is not null && !tokenInQuery)
         {
             socket.Options.SetRequestHeader("Authorization", "Bearer " + token);

@@ -153,6 +153,7 @@ internal sealed partial class EngineIOServer(Node node, OriginPolicy origins, IE
         var session = new EngineIOSession(NewSessionId(), client, webSocket)
         {
             HandshakeToken = HttpAuthentication.GetBearerToken(context) ?? NullIfEmpty(HttpAuthentication.GetQueryToken(context)),
+            HandshakeApiKey = HttpAuthentication.GetApiKey(context),
         };
         _sessions[session.Id] = session;
         handler.OnOpen(session, context);

@@ -38,6 +38,9 @@ internal sealed class EngineIOSession
     /// <summary>The token given in the handshake request (<c>?token=</c> or <c>Authorization: Bearer</c>), if any.</summary>
     public string? HandshakeToken { get; internal set; }
 
+    /// <summary>The API key given in the handshake request's <c>X-API-Key</c> header, if any.</summary>
+    public string? HandshakeApiKey { get; internal set; }
+
     /// <summary>Inbound packets of one session are handled one at a time.</summary>
     internal SemaphoreSlim Inbound { get; } = new(1, 1);
 

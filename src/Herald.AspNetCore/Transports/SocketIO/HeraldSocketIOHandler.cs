@@ -11,7 +11,8 @@ namespace Herald.AspNetCore.Transports.SocketIO;
 
 /// <summary>
 /// Herald behind Socket.IO: the <c>auth.token</c> of a namespace CONNECT (or the handshake's
-/// <c>token</c>) is the JWT, checked as on <c>/ws</c>; events are requests (see
+/// <c>token</c>) is the JWT, and its <c>auth.apiKey</c> (or the handshake's <c>X-API-Key</c>) a
+/// service's API key, checked as on <c>/ws</c>; events are requests (see
 /// <see cref="SocketIORequests"/>), run by the node's <see cref="RequestHandler"/> and answered
 /// through their ack with <c>{"ok":true,…}</c> or <c>{"ok":false,"error":{code,message}}</c>
 /// (<see cref="SocketIOAnswers"/>); <c>echo</c> acks its arguments back (binary included).
@@ -28,11 +29,11 @@ internal sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocket
             // Another namespace of an authenticated session.
             return SocketIOConnectResult.Accept();
         }
-        if (!TryGetAuthToken(auth, out var token, out var malformed))
+        if (!TryGetAuthCredentials(auth, out var token, out var apiKey, out var malformed))
         {
             return SocketIOConnectResult.Refuse(malformed.Message, SocketIOAnswers.ConnectErrorData(malformed.Code));
         }
-        var (error, _) = await node.Requests.AuthenticateAsync(client, token ?? socket.Session.HandshakeToken).ConfigureAwait(false);
+        var (error, _) = await node.Requests.AuthenticateAsync(client, token ?? socket.Session.HandshakeToken, apiKey ?? socket.Session.HandshakeApiKey).ConfigureAwait(false);
         if (error is { } e)
         {
             return SocketIOConnectResult.Refuse(e.Message, SocketIOAnswers.ConnectErrorData(e.Code));
@@ -44,12 +45,13 @@ internal sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocket
     }
 
     /// <summary>
-    /// The <c>token</c> of the CONNECT's <c>auth</c> object, when it has one that is a string; false
-    /// when the auth is JSON the request reader refuses (too deep).
+    /// The <c>token</c> and <c>apiKey</c> of the CONNECT's <c>auth</c> object, each when it is a
+    /// string; false when the auth is JSON the request reader refuses (too deep).
     /// </summary>
-    private static bool TryGetAuthToken(ReadOnlyMemory<byte> auth, out string? token, out HeraldError error)
+    private static bool TryGetAuthCredentials(ReadOnlyMemory<byte> auth, out string? token, out string? apiKey, out HeraldError error)
     {
         token = null;
+        apiKey = null;
         error = default;
         if (auth.IsEmpty)
         {
@@ -65,10 +67,15 @@ internal sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocket
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isToken = reader.ValueTextEquals("token"u8);
+                var isApiKey = !isToken && reader.ValueTextEquals("apiKey"u8);
                 reader.Read();
                 if (isToken && reader.TokenType == JsonTokenType.String)
                 {
                     token = reader.GetString();
+                }
+                else if (isApiKey && reader.TokenType == JsonTokenType.String)
+                {
+                    apiKey = NullIfEmpty(reader.GetString());
                 }
                 else
                 {
@@ -83,6 +90,8 @@ internal sealed class HeraldSocketIOHandler(Node node, ILogger logger) : ISocket
             return false;
         }
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public void OnConnected(SocketIOSocket socket)
     {
