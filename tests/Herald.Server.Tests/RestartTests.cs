@@ -16,16 +16,7 @@ public sealed class RestartTests
         ["Herald__Storage__SqlitePath"] = database,
     };
 
-    private static async Task<WsClient> Connect(Uri baseUri)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + TestTokens.Hs256("u_1", "acme"));
-        using var cts = new CancellationTokenSource(TestServer.Timeout);
-        await socket.ConnectAsync(new Uri($"ws://{baseUri.Authority}/ws"), cts.Token);
-        var client = new WsClient(socket);
-        (await client.ReceiveAsync()).Type().ShouldBe("connected");
-        return client;
-    }
+    private static Task<WsClient> Connect(Uri baseUri) => WsClient.ConnectUserAsync(baseUri);
 
     private static async Task Publish(HttpClient http, string channel, string type, object data, string? key = null)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
 
 namespace Herald.Server.Tests;
 
@@ -68,14 +67,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = baseUri, Timeout = TestServer.Timeout };
         var (status, first, _) = await PublishAsync(http, 1);
         status.ShouldBe(HttpStatusCode.OK);
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + TestTokens.Hs256("u_1", "acme"));
-        using (var cts = new CancellationTokenSource(TestServer.Timeout))
-        {
-            await socket.ConnectAsync(new Uri($"ws://{baseUri.Authority}/ws"), cts.Token);
-        }
-        await using var client = new WsClient(socket);
-        (await client.ReceiveAsync()).Type().ShouldBe("connected");
+        await using var client = await WsClient.ConnectUserAsync(baseUri);
 
         // Fill the file system to the last byte.
         var filler = Path.Combine(_mount, "filler");
