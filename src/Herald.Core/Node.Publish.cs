@@ -36,11 +36,16 @@ public sealed partial class Node
     /// </summary>
     public async ValueTask<(Publication? Publication, HeraldError? Error)> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
+        using var activity = HeraldTracing.Source.StartActivity("herald.publish", System.Diagnostics.ActivityKind.Producer);
+        activity?.SetTag("herald.channel", request.Channel);
+        activity?.SetTag("herald.publication.type", request.Type);
         if (Validate(request, out var options) is { } error)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
             return (null, error);
         }
         var publication = await PublishOnceAsync(request, options, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("herald.offset", publication.Offset);
         return (publication, null);
     }
 

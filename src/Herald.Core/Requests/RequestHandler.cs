@@ -31,6 +31,8 @@ public sealed class RequestHandler
         var answer = new Answer<TReply>(reply, _node, client);
         try
         {
+            using var activity = HeraldTracing.Source.StartActivity("herald.request", System.Diagnostics.ActivityKind.Server);
+            activity?.SetTag("herald.request.type", RequestNames.NativeName(request.Kind));
             await RunAsync(client, request, answer, target, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageUnavailableException ex)
