@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the repository, as CI does. It installs what the tests need first: Node.js,
-# npm and PostgreSQL (from Debian when missing) and the npm packages of the Socket.IO interop tests (the
+# npm, PostgreSQL and Chromium (from Debian when missing) and the npm packages of the Socket.IO interop tests (the
 # official socket.io-client), then the .NET restore. The functional tests start real servers on loopback
 # ports themselves. Prints a closing "N passed, N failed" line summed over every test project.
 set -euo pipefail
@@ -24,6 +24,13 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
 fi
+# Chromium for the browser tests of the TypeScript client (driven by playwright-core, never a browser download).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium from Debian packages"
+  SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo "sudo")
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
 npm ci --prefix tests/socketio-interop --no-audit --no-fund --loglevel=error
 
 status=0
@@ -35,7 +42,7 @@ dotnet test Herald.slnx --configuration Release 2>&1 | tee "$log" || status=$?
 tslog=$(mktemp)
 trap 'rm -f "$log" "$tslog"' EXIT
 npm ci --prefix clients/typescript --no-audit --no-fund --loglevel=error
-(cd clients/typescript && NO_COLOR=1 npx vitest run) 2>&1 | tee "$tslog" || status=$?
+(cd clients/typescript && npm run --silent typecheck && node scripts/size.mjs && NO_COLOR=1 npx vitest run) 2>&1 | tee "$tslog" || status=$?
 
 # Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 15, Skipped: 0, ...") and vitest's
 # "Tests  11 passed | 1 skipped (12)".

@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@herald/client": src("./packages/client/src/index.ts"),
-      "@herald/react": src("./packages/react/src/index.tsx"),
+      "@herald/react": src("./packages/react/src/index.ts"),
     },
   },
   test: {

@@ -27,7 +27,8 @@ public static class HeraldEndpointRouteBuilderExtensions
             .WithSummary("Readiness: storage and broker reachable.");
         MetricsEndpoint.Map(endpoints);
 
-        var api = endpoints.MapGroup("/api").RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).WithTags("API");
+        var api = endpoints.MapGroup("/api").RequireCors(HeraldServiceCollectionExtensions.CorsPolicy).WithTags("API")
+            .AddEndpointFilter(HttpProblems.StorageFaultsAs503);
         MapPublish(api);
         api.MapGet("/history", HistoryEndpoints.GetAsync)
             .Produces<HistoryResponse>().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403)

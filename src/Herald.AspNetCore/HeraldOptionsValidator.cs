@@ -21,6 +21,10 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         ValidateTimersAndRetention(errors, options);
         ValidateSocketIO(errors, options.SocketIO);
         Range(errors, "Herald:ShutdownTimeoutSeconds", options.ShutdownTimeoutSeconds, 1, 3600);
+        if (!(options.ShutdownReconnectWindowSeconds is >= 0 and <= 600))
+        {
+            errors.Add($"Herald:ShutdownReconnectWindowSeconds must be between 0 and 600 (was {options.ShutdownReconnectWindowSeconds}).");
+        }
         ValidateNamespaces(errors, options);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -150,6 +154,8 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
         Range(errors, "Herald:Limits:MaxSendQueueMessages", limits.MaxSendQueueMessages, 1, 10_000_000);
         Range(errors, "Herald:Limits:WriteTimeoutSeconds", limits.WriteTimeoutSeconds, 1, 3600);
         Range(errors, "Herald:Limits:MaxPublishBytes", limits.MaxPublishBytes, 1024, 64 * 1024 * 1024);
+        Range(errors, "Herald:Limits:IdempotencyWindowSeconds", limits.IdempotencyWindowSeconds, 1, 86400);
+        Range(errors, "Herald:Limits:MaxIdempotencyKeys", limits.MaxIdempotencyKeys, 1, 10_000_000);
     }
 
     private static void ValidateTimersAndRetention(List<string> errors, HeraldOptions options)

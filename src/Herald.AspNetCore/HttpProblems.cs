@@ -19,6 +19,23 @@ internal static class HttpProblems
         _ => StatusCodes.Status400BadRequest,
     }, error.Message, error.Code);
 
+    /// <summary>
+    /// Endpoint filter of the whole HTTP API: a store that cannot take writes (<see cref="Core.StorageUnavailableException"/>)
+    /// is 503 with its reason, code <see cref="HeraldErrorCode.StorageUnavailable"/> and <c>Retry-After</c>, never a 2xx or a 500.
+    /// </summary>
+    public static async ValueTask<object?> StorageFaultsAs503(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context).ConfigureAwait(false);
+        }
+        catch (Core.StorageUnavailableException ex)
+        {
+            context.HttpContext.Response.Headers.RetryAfter = "5";
+            return Result(StatusCodes.Status503ServiceUnavailable, ex.Message, HeraldErrorCode.StorageUnavailable);
+        }
+    }
+
     /// <summary>Writes a problem directly (outside endpoint results, e.g. before a WebSocket upgrade).</summary>
     public static Task Write(HttpContext context, int status, string detail) => Result(status, detail).ExecuteAsync(context);
 

@@ -8,7 +8,7 @@ namespace Herald.Core;
 /// One connection, whatever its transport: its user, its subscriptions, its bounded send queue,
 /// its heartbeat and rate-limit state. The transport reads frames, decodes them with its codec
 /// and calls the request methods (one at a time, from its reader); it drains <see cref="Outbox"/>
-/// from its single writer. Anything may call <see cref="Send"/> and <see cref="Disconnect"/>
+/// from its single writer. Anything may call <see cref="Send"/> and <see cref="Disconnect(Messages.DisconnectCode)"/>
 /// concurrently.
 /// </summary>
 public sealed partial class Client
@@ -234,8 +234,24 @@ public sealed partial class Client
     /// still written (so a shutdown flushes them) except for a slow consumer, whose queue is dropped.
     /// The transport then writes the <c>disconnect</c> frame and closes with the code.
     /// </summary>
-    public void Disconnect(DisconnectCode code)
+    public void Disconnect(DisconnectCode code) => Disconnect(code, null);
+
+    /// <summary>
+    /// The delay the server suggested with its disconnect before the client reconnects, in
+    /// seconds: set on a shutdown, spread over <see cref="HeraldOptions.ShutdownReconnectWindowSeconds"/>
+    /// so that the clients of a stopping node do not all come back at once. Null otherwise.
+    /// </summary>
+    public double? ReconnectDelay { get; private set; }
+
+    /// <summary>Disconnects with <paramref name="code"/>, suggesting the client wait <paramref name="reconnectDelay"/> seconds before reconnecting.</summary>
+    public void Disconnect(DisconnectCode code, double? reconnectDelay)
     {
+        if (IsClosed || Volatile.Read(ref _disconnectCode) != 0)
+        {
+            return;
+        }
+        // Written before the code is published: a transport that sees the code sees the delay.
+        ReconnectDelay = reconnectDelay;
         if (Interlocked.CompareExchange(ref _disconnectCode, (int)code, 0) != 0 || IsClosed)
         {
             return;

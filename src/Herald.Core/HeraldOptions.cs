@@ -47,6 +47,15 @@ public sealed class HeraldOptions
     public int ShutdownTimeoutSeconds { get; set; } = DefaultShutdownTimeoutSeconds;
 
     public const int DefaultShutdownTimeoutSeconds = 10;
+
+    /// <summary>
+    /// On shutdown, every client is told to wait a random delay within this window before it
+    /// reconnects (the <c>reconnectDelay</c> of the disconnect frame), so that reconnects spread out
+    /// instead of arriving as one storm. 0 sends no delay.
+    /// </summary>
+    public double ShutdownReconnectWindowSeconds { get; set; } = DefaultShutdownReconnectWindowSeconds;
+
+    public const double DefaultShutdownReconnectWindowSeconds = 5;
 }
 
 /// <summary>Limits per connection and per message, bound from <c>Herald:Limits</c>.</summary>
@@ -63,6 +72,8 @@ public sealed class LimitsOptions
     public const int DefaultMaxSendQueueMessages = 4096;
     public const int DefaultWriteTimeoutSeconds = 15;
     public const int DefaultMaxPublishBytes = 65536;
+    public const int DefaultIdempotencyWindowSeconds = 120;
+    public const int DefaultMaxIdempotencyKeys = 100_000;
 
     /// <summary>Largest inbound frame (and largest <c>data</c> a client may publish), in bytes.</summary>
     public int MaxFrameBytes { get; set; } = DefaultMaxFrameBytes;
@@ -100,6 +111,12 @@ public sealed class LimitsOptions
 
     /// <summary>Largest HTTP API request body, in bytes; larger bodies get 413.</summary>
     public int MaxPublishBytes { get; set; } = DefaultMaxPublishBytes;
+
+    /// <summary>How long a publish's idempotency key is remembered: a resend with the same key to the same channel within it answers the first publication.</summary>
+    public int IdempotencyWindowSeconds { get; set; } = DefaultIdempotencyWindowSeconds;
+
+    /// <summary>Most idempotency keys remembered at once; beyond it the oldest is forgotten early.</summary>
+    public int MaxIdempotencyKeys { get; set; } = DefaultMaxIdempotencyKeys;
 }
 
 /// <summary>Heartbeats (server pings, answered by pongs), bound from <c>Herald:Heartbeat</c>.</summary>

@@ -16,6 +16,11 @@ public sealed partial class Node
     /// <summary>Most tags on one publication.</summary>
     public const int MaxTags = 32;
 
+    /// <summary>Longest idempotency key of a publish.</summary>
+    public const int MaxIdempotencyKeyLength = 256;
+
+    private readonly IdempotencyWindow _idempotency;
+
     private static readonly HashSet<string> ReservedTypes = new(StringComparer.Ordinal)
     {
         "connect", "connected", "ping", "pong", "subscribe", "subscribed", "unsubscribe", "unsubscribed",
@@ -31,13 +36,25 @@ public sealed partial class Node
     /// </summary>
     public async ValueTask<(Publication? Publication, HeraldError? Error)> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
+        using var activity = HeraldTracing.Source.StartActivity("herald.publish", System.Diagnostics.ActivityKind.Producer);
+        activity?.SetTag("herald.channel", request.Channel);
+        activity?.SetTag("herald.publication.type", request.Type);
         if (Validate(request, out var options) is { } error)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
             return (null, error);
         }
-        var publication = await PublishCoreAsync(CreatePublication(request), options, cancellationToken).ConfigureAwait(false);
+        var publication = await PublishOnceAsync(request, options, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("herald.offset", publication.Offset);
         return (publication, null);
     }
+
+    /// <summary>Publishes a validated request; one that carries an idempotency key at most once per window.</summary>
+    private ValueTask<Publication> PublishOnceAsync(PublishRequest request, NamespaceOptions options, CancellationToken cancellationToken) =>
+        request.IdempotencyKey is { } key
+            ? _idempotency.PublishOnceAsync(request.Channel!, key, (Node: this, request, options, cancellationToken),
+                static s => s.Node.PublishCoreAsync(s.Node.CreatePublication(s.request), s.options, s.cancellationToken))
+            : PublishCoreAsync(CreatePublication(request), options, cancellationToken);
 
     /// <summary>Publishes one event into many channels; validates every channel before publishing any.</summary>
     public async ValueTask<(Publication[]? Publications, HeraldError? Error)> BroadcastAsync(
@@ -58,7 +75,7 @@ public sealed partial class Node
         var result = new Publication[channels.Count];
         for (var i = 0; i < channels.Count; i++)
         {
-            result[i] = await PublishCoreAsync(CreatePublication(template with { Channel = channels[i] }), options[i], cancellationToken).ConfigureAwait(false);
+            result[i] = await PublishOnceAsync(template with { Channel = channels[i] }, options[i], cancellationToken).ConfigureAwait(false);
         }
         return (result, null);
     }
@@ -87,6 +104,10 @@ public sealed partial class Node
         if (request.Key is { Length: > MaxKeyLength })
         {
             return HeraldError.BadRequest($"'key' is longer than {MaxKeyLength} characters");
+        }
+        if (request.IdempotencyKey is { } idempotencyKey && idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength)
+        {
+            return HeraldError.BadRequest($"'idempotencyKey' must be 1-{MaxIdempotencyKeyLength} characters");
         }
         if (request.Tags is { } tags)
         {

@@ -74,6 +74,7 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         Tokens = new TokenValidator(options.Auth);
         ApiKeys = new ApiKeyStore(options.Auth.ApiKeys);
         Requests = new Requests.RequestHandler(this);
+        _idempotency = new IdempotencyWindow(Time, TimeSpan.FromSeconds(options.Limits.IdempotencyWindowSeconds), options.Limits.MaxIdempotencyKeys);
     }
 
     /// <summary>The encoders of this node's connections and their frame-cache slots.</summary>
@@ -240,9 +241,12 @@ public sealed partial class Node : IBrokerHandler, IAsyncDisposable
         FlushAllPending();
         var clients = Connections.Clients.ToArray();
         Logger.ShuttingDown(clients.Length);
+        // Each client is told when to come back, spread evenly over the window: a restart (or the
+        // nodes that take over) sees a steady stream of reconnects instead of all of them at once.
+        var window = Options.ShutdownReconnectWindowSeconds;
         foreach (var client in clients)
         {
-            client.Disconnect(DisconnectCode.Shutdown);
+            client.Disconnect(DisconnectCode.Shutdown, window > 0 ? Math.Round(Random.Shared.NextDouble() * window, 3) : null);
         }
         var all = Task.WhenAll(clients.Select(c => c.Closed));
         if (await Task.WhenAny(all, Task.Delay(timeout, Time)).ConfigureAwait(false) != all)

@@ -41,4 +41,6 @@ public enum HeraldErrorCode
     AlreadyConnected = 116,
     /// <summary>The server ended a subscription because the connection's refreshed token no longer allows it.</summary>
     SubscriptionRevoked = 117,
+    /// <summary>The store cannot take writes now (a full disk, a read-only file, the database unreachable): nothing was stored; try again later.</summary>
+    StorageUnavailable = 118,
 }

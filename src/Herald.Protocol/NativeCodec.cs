@@ -332,14 +332,21 @@ public static class NativeCodec
             w.WriteString("message"u8, error.Message);
         });
 
-    /// <summary><c>{"type":"disconnect","code":…,"reason":…,"reconnect":…}</c>, sent right before the close frame.</summary>
-    public static byte[] Disconnect(DisconnectCode code) =>
+    /// <summary>
+    /// <c>{"type":"disconnect","code":…,"reason":…,"reconnect":…}</c>, sent right before the close
+    /// frame, with <c>"reconnectDelay"</c> (seconds) when the server suggests one.
+    /// </summary>
+    public static byte[] Disconnect(DisconnectCode code, double? reconnectDelay = null) =>
         Write(w =>
         {
             w.WriteString("type"u8, "disconnect"u8);
             w.WriteNumber("code"u8, (int)code);
             w.WriteString("reason"u8, HeraldCodes.Reason(code));
             w.WriteBoolean("reconnect"u8, HeraldCodes.ShouldReconnect(code));
+            if (reconnectDelay is { } delay)
+            {
+                w.WriteNumber("reconnectDelay"u8, delay);
+            }
         });
 
     private static void WriteId(Utf8JsonWriter writer, byte[]? id)

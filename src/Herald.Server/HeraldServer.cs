@@ -1,3 +1,6 @@
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Herald.AspNetCore;
 using Herald.Core;
 using Herald.Storage.Postgres;
@@ -40,6 +43,7 @@ public static class HeraldServer
         builder.Services.AddSingleton<Herald.Core.Operations.IOperationHandler, DemoSleepHandler>();
         AddStorage(builder.Services.AddHerald(), builder.Configuration);
         builder.Services.AddOpenApi();
+        AddOtlpExport(builder.Services, builder.Configuration);
 
         var app = builder.Build();
         if (credentials is not null)
@@ -71,6 +75,25 @@ public static class HeraldServer
     /// choose are accepted whichever is chosen, so <c>--Herald:Storage:Provider=Memory</c> works with
     /// the shipped <c>appsettings.json</c>.
     /// </summary>
+    /// <summary>
+    /// OpenTelemetry over OTLP when an endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>,
+    /// from the environment or any configuration source): Herald's metrics (the instruments
+    /// <c>/metrics</c> shows) and traces (Herald's spans under the HTTP requests that led to them).
+    /// The exporter takes the other standard settings itself (<c>OTEL_EXPORTER_OTLP_PROTOCOL</c>,
+    /// <c>OTEL_EXPORTER_OTLP_HEADERS</c>, <c>OTEL_SERVICE_NAME</c>, …).
+    /// </summary>
+    private static void AddOtlpExport(IServiceCollection services, IConfiguration configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return;
+        }
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? "herald"))
+            .WithMetrics(metrics => metrics.AddOtlpExporter())
+            .WithTracing(tracing => tracing.AddSource(Herald.Core.HeraldTracing.SourceName).AddAspNetCoreInstrumentation().AddOtlpExporter());
+    }
+
     private static void AddStorage(IHeraldBuilder herald, IConfiguration configuration)
     {
         herald.AcceptStorageSettings([StorageProviderKey, .. SqliteStorageOptions.SettingKeys, .. PostgresStorageOptions.SettingKeys]);

@@ -43,7 +43,7 @@ public sealed partial class SqliteDatabase
                 await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
                 await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
-                PreviousShutdownWasUnclean = await MarkOpenAsync(connection, cancellationToken).ConfigureAwait(false);
+                (PreviousShutdownWasUnclean, EpochsRenewed) = await MarkOpenAsync(connection, cancellationToken).ConfigureAwait(false);
                 _connection = connection;
             }
             catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
@@ -90,44 +90,74 @@ public sealed partial class SqliteDatabase
     }
 
     /// <summary>
-    /// Sets the open record and, when the previous run left it set, renews every stream's epoch, in
-    /// one transaction. It is committed with <c>synchronous=FULL</c>: the record must be on disk
-    /// before any commit that a power loss could drop, or a lost run would look clean. WAL frames
-    /// are replayed in order, so once this commit is durable every later one either survives or
-    /// leaves the record set.
+    /// Sets the open record and, when the previous run left it set and a loss is possible, renews
+    /// every stream's epoch, in one transaction. A process that dies (SIGKILL, a crash) loses
+    /// nothing of what it committed: in WAL mode with <c>synchronous=NORMAL</c> every commit has been
+    /// written to the operating system, which still holds it. Only an operating-system crash or a
+    /// power loss can drop the last commits, and either means a new boot. So the record carries the
+    /// kernel's boot id: the same boot keeps every epoch (clients recover from their positions);
+    /// another boot, or no boot id on either side, renews them, the safe side.
+    /// The record is committed with <c>synchronous=FULL</c>: it must be on disk before any commit
+    /// that a power loss could drop, or a lost run would look clean. WAL frames are replayed in
+    /// order, so once this commit is durable every later one either survives or leaves the record set.
     /// </summary>
-    /// <returns>True when the previous run did not close cleanly.</returns>
-    private static async Task<bool> MarkOpenAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static async Task<(bool Unclean, bool Renewed)> MarkOpenAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         connection.CreateFunction<string>(NewEpochFunction, StreamPosition.NewEpoch, isDeterministic: false);
         await ExecuteAsync(connection, "PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
-        bool unclean;
+        var boot = Internal.BootId.Current;
+        bool unclean, renew;
         using (var transaction = connection.BeginTransaction(deferred: false))
         {
-            using (var read = connection.CreateCommand())
-            {
-                read.Transaction = transaction;
-                read.CommandText = MetaTable.Select;
-                read.Parameters.AddWithValue("$key", MetaTable.OpenKey);
-                unclean = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-            }
-            if (unclean)
+            unclean = await ReadMetaAsync(connection, transaction, MetaTable.OpenKey, cancellationToken).ConfigureAwait(false) is not null;
+            var previousBoot = await ReadMetaAsync(connection, transaction, MetaTable.BootKey, cancellationToken).ConfigureAwait(false);
+            renew = unclean && (boot is null || previousBoot != boot);
+            if (renew)
             {
                 await ExecuteAsync(connection, StreamsTable.RenewAllEpochs, cancellationToken, transaction).ConfigureAwait(false);
             }
-            using (var write = connection.CreateCommand())
+            // For whoever inspects a file left open: which process had it.
+            await WriteMetaAsync(connection, transaction, MetaTable.OpenKey, $"pid {Environment.ProcessId} on {Environment.MachineName}", cancellationToken).ConfigureAwait(false);
+            if (boot is null)
             {
-                write.Transaction = transaction;
-                write.CommandText = MetaTable.Upsert;
-                write.Parameters.AddWithValue("$key", MetaTable.OpenKey);
-                // For whoever inspects a file left open: which process had it.
-                write.Parameters.AddWithValue("$value", $"pid {Environment.ProcessId} on {Environment.MachineName}");
-                await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await DeleteMetaAsync(connection, transaction, MetaTable.BootKey, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteMetaAsync(connection, transaction, MetaTable.BootKey, boot, cancellationToken).ConfigureAwait(false);
             }
             transaction.Commit();
         }
         await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
-        return unclean;
+        return (unclean, renew);
+    }
+
+    private static async Task<string?> ReadMetaAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken cancellationToken)
+    {
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = MetaTable.Select;
+        read.Parameters.AddWithValue("$key", key);
+        return await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    private static async Task WriteMetaAsync(SqliteConnection connection, SqliteTransaction transaction, string key, string value, CancellationToken cancellationToken)
+    {
+        using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = MetaTable.Upsert;
+        write.Parameters.AddWithValue("$key", key);
+        write.Parameters.AddWithValue("$value", value);
+        await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task DeleteMetaAsync(SqliteConnection connection, SqliteTransaction? transaction, string key, CancellationToken cancellationToken)
+    {
+        using var delete = connection.CreateCommand();
+        delete.Transaction = transaction;
+        delete.CommandText = MetaTable.Delete;
+        delete.Parameters.AddWithValue("$key", key);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Clears the open record, durably. Called with the gate held, after the last unit of work.</summary>
@@ -136,10 +166,7 @@ public sealed partial class SqliteDatabase
         try
         {
             await ExecuteAsync(connection, "PRAGMA synchronous = FULL;", CancellationToken.None).ConfigureAwait(false);
-            using var clear = connection.CreateCommand();
-            clear.CommandText = MetaTable.Delete;
-            clear.Parameters.AddWithValue("$key", MetaTable.OpenKey);
-            await clear.ExecuteNonQueryAsync().ConfigureAwait(false);
+            await DeleteMetaAsync(connection, null, MetaTable.OpenKey, CancellationToken.None).ConfigureAwait(false);
         }
         catch (SqliteException)
         {

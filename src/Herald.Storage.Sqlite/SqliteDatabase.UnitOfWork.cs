@@ -37,13 +37,43 @@ public sealed partial class SqliteDatabase
             using var transaction = Connection.BeginTransaction(deferred);
             var result = await work(new UnitOfWork(this, transaction), state, cancellationToken).ConfigureAwait(false);
             transaction.Commit();
+            if (!deferred)
+            {
+                _fault = null;
+            }
             return result;
+        }
+        catch (SqliteException ex) when (IsStorageFault(ex))
+        {
+            // The transaction is rolled back: nothing of it is stored. Readiness says so until a write succeeds.
+            _fault = ex.Message;
+            throw new Core.StorageUnavailableException($"the SQLite database '{Path}' cannot be written: {Reason(ex)}", ex);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Faults of the file system under the database, which go away by themselves or by an
+    /// operator's hand (space freed, permissions or the mount fixed): a full disk, a read-only
+    /// file or file system, an I/O error, a file that cannot be opened. Not corruption, and not
+    /// programming errors such as constraint violations.
+    /// </summary>
+    internal static bool IsStorageFault(SqliteException ex) => ex.SqliteErrorCode is
+        SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_READONLY or SQLitePCL.raw.SQLITE_IOERR or
+        SQLitePCL.raw.SQLITE_CANTOPEN or SQLitePCL.raw.SQLITE_PERM;
+
+    private static string Reason(SqliteException ex) => ex.SqliteErrorCode switch
+    {
+        SQLitePCL.raw.SQLITE_FULL => "the disk is full",
+        SQLitePCL.raw.SQLITE_READONLY or SQLitePCL.raw.SQLITE_PERM => "the file is read-only",
+        _ => "an I/O error",
+    };
+
+    /// <summary>The message of the last write that failed on a storage fault, until a write succeeds again.</summary>
+    private volatile string? _fault;
 
     /// <summary>A cached command for <paramref name="sql"/> (SQLite keeps it prepared), emptied of parameters. Only with the gate held.</summary>
     internal SqliteCommand Command(string sql, SqliteTransaction? transaction)

@@ -25,10 +25,12 @@ namespace Herald.Storage.Sqlite;
 /// <item><b>Unclean shutdown.</b> With <c>synchronous=NORMAL</c> a power loss (not a process crash)
 /// can drop the last commits, so offsets handed out before it could be handed out again. The
 /// database therefore records, durably, that it is open, and clears the record when it is disposed.
-/// When <see cref="InitializeAsync"/> finds the record of a run that never closed, every channel
-/// stream gets a fresh epoch before anything else reads the file: subscribers are told to refetch
-/// instead of trusting positions that may have been reused. Offsets keep increasing from what the
-/// file holds. See <see cref="PreviousShutdownWasUnclean"/>.</item>
+/// The record carries the kernel's boot id. When <see cref="InitializeAsync"/> finds the record of a
+/// run that never closed and the system has booted since (or the boot cannot be told), every
+/// channel stream gets a fresh epoch before anything else reads the file: subscribers are told to
+/// refetch instead of trusting positions that may have been reused. Offsets keep increasing from
+/// what the file holds. Within the same boot (a killed or crashed process) nothing was lost and
+/// every epoch is kept. See <see cref="PreviousShutdownWasUnclean"/> and <see cref="EpochsRenewed"/>.</item>
 /// <item><b>Concurrency.</b> Thread-safe. Every unit of work of every store runs in its own
 /// transaction, one at a time; a call waiting its turn can be cancelled. Only one process may use a
 /// file at a time: a second process opening it would take the first one's open record for an
@@ -59,9 +61,16 @@ public sealed partial class SqliteDatabase : IAsyncDisposable
 
     /// <summary>
     /// True when <see cref="InitializeAsync"/> found that the previous run did not close the file
-    /// cleanly (a crash or a power loss), and therefore gave every stream a new epoch.
+    /// cleanly (a process crash, an operating-system crash or a power loss).
     /// </summary>
     public bool PreviousShutdownWasUnclean { get; private set; }
+
+    /// <summary>
+    /// True when the unclean shutdown may have lost commits, so every stream got a new epoch: the
+    /// system has booted since (or the boot cannot be told). False after a process crash within the
+    /// same boot, which loses nothing: positions are kept and clients recover from them.
+    /// </summary>
+    public bool EpochsRenewed { get; private set; }
 
     /// <summary>
     /// Opens the file and creates or migrates the schema of every store, then handles an unclean
@@ -84,7 +93,14 @@ public sealed partial class SqliteDatabase : IAsyncDisposable
         return initialization.WaitAsync(cancellationToken);
     }
 
-    /// <summary>True when the database is open and answers a query; false otherwise, never throws for a database error.</summary>
+    /// <summary>The write probe of readiness after a storage fault: store the probe row, then delete it.</summary>
+    private static readonly string[] ProbeStatements = [Schema.MetaTable.Probe, Schema.MetaTable.Delete];
+
+    /// <summary>
+    /// True when the database is open and answers a query, and, after a write failed on a storage
+    /// fault (a full disk, a read-only file), when it takes a write again; false otherwise, never
+    /// throws for a database error.
+    /// </summary>
     public async ValueTask<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -94,8 +110,24 @@ public sealed partial class SqliteDatabase : IAsyncDisposable
             {
                 return false;
             }
-            var ping = Command("SELECT 1;", null);
-            return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
+            if (_fault is null)
+            {
+                var ping = Command("SELECT 1;", null);
+                return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
+            }
+            // After a storage fault the file must take writes again. A write of a few bytes proves
+            // little (the failed writes left room for it at the end of the write-ahead log), so the
+            // probe stores a row of 256 KiB, committed, and removes it again.
+            foreach (var sql in ProbeStatements)
+            {
+                using var transaction = Connection.BeginTransaction(deferred: false);
+                var probe = Command(sql, transaction);
+                probe.Parameters.AddWithValue("$key", Schema.MetaTable.ProbeKey);
+                await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                transaction.Commit();
+            }
+            _fault = null;
+            return true;
         }
         catch (SqliteException)
         {

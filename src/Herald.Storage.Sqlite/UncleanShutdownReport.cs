@@ -6,16 +6,20 @@ namespace Herald.Storage.Sqlite;
 
 /// <summary>
 /// Says so, once the host has started, when the last run did not close the database cleanly (its
-/// channels got new epochs; see <see cref="SqliteDatabase.PreviousShutdownWasUnclean"/>).
+/// channels got new epochs unless it was a process crash within the same boot; see <see cref="SqliteDatabase.PreviousShutdownWasUnclean"/>).
 /// Registered by <c>UseSqlite</c>.
 /// </summary>
 internal sealed class UncleanShutdownReport(SqliteDatabase database, ILoggerFactory loggers) : IHostedLifecycleService
 {
     public Task StartedAsync(CancellationToken cancellationToken)
     {
-        if (database.PreviousShutdownWasUnclean)
+        if (database.EpochsRenewed)
         {
             loggers.CreateLogger(SqliteLog.Category).UncleanShutdown(database.Path);
+        }
+        else if (database.PreviousShutdownWasUnclean)
+        {
+            loggers.CreateLogger(SqliteLog.Category).ProcessCrashRecovered(database.Path);
         }
         return Task.CompletedTask;
     }

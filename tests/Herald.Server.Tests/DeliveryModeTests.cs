@@ -104,4 +104,48 @@ public sealed class ShutdownFlushTests
         (await viewer.ReceiveAsync()).Code().ShouldBe(3001);
         await stopping.WaitAsync(TestServer.Timeout);
     }
+
+    [Fact]
+    public async Task Shutdown_SpreadsTheSuggestedReconnectDelaysOverTheWindow_OnWebSocketAndSse()
+    {
+        var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Herald:ShutdownReconnectWindowSeconds"] = "2" });
+        var clients = new List<WsClient>();
+        for (var i = 0; i < 20; i++)
+        {
+            clients.Add(await server.ConnectUserAsync($"u_{i}", "acme"));
+        }
+        var (_, sse, _) = await SseClient.ConnectAsync(server.BaseUri, $"channel=org:acme&token={TestTokens.Hs256("u_sse", "acme")}");
+        await using var _s = sse!;
+        (await sse!.ReceiveAsync()).Event.ShouldBe("subscribed");
+
+        var stopping = server.DisposeAsync().AsTask();
+        var delays = new List<double>();
+        foreach (var client in clients)
+        {
+            var frame = await client.ReceiveAsync();
+            frame.Code().ShouldBe(3001);
+            delays.Add(frame.GetProperty("reconnectDelay").GetDouble());
+            await client.DisposeAsync();
+        }
+        var disconnect = await sse.ReceiveAsync();
+        disconnect.Event.ShouldBe("disconnect");
+        var sseDelay = disconnect.Json.GetProperty("reconnectDelay").GetDouble();
+        sse.Retry.ShouldBe((long)(sseDelay * 1000));
+        await stopping.WaitAsync(TestServer.Timeout);
+
+        delays.ShouldAllBe(d => d >= 0 && d <= 2);
+        delays.Distinct().Count().ShouldBeGreaterThan(1);
+    }
+
+    [Fact]
+    public async Task Shutdown_WithAWindowOfZero_SuggestsNoDelay()
+    {
+        var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Herald:ShutdownReconnectWindowSeconds"] = "0" });
+        await using var client = await server.ConnectUserAsync("u_1", "acme");
+        var stopping = server.DisposeAsync().AsTask();
+        var frame = await client.ReceiveAsync();
+        frame.Code().ShouldBe(3001);
+        frame.TryGetProperty("reconnectDelay", out _).ShouldBeFalse();
+        await stopping.WaitAsync(TestServer.Timeout);
+    }
 }

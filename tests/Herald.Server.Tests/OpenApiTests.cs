@@ -68,8 +68,8 @@ public sealed class OpenApiTests : IAsyncLifetime
     public void BodySchemas_UseTheWireNames()
     {
         var schemas = _document.GetProperty("components").GetProperty("schemas");
-        Properties(schemas, "PublishBody").ShouldBe(["channel", "type", "data", "tags", "key"], ignoreOrder: true);
-        Properties(schemas, "BroadcastBody").ShouldBe(["channels", "type", "data", "tags", "key"], ignoreOrder: true);
+        Properties(schemas, "PublishBody").ShouldBe(["channel", "type", "data", "tags", "key", "idempotencyKey"], ignoreOrder: true);
+        Properties(schemas, "BroadcastBody").ShouldBe(["channels", "type", "data", "tags", "key", "idempotencyKey"], ignoreOrder: true);
         Properties(schemas, "CreateOperationBody").ShouldBe(["type", "resource", "parameters", "idempotencyKey", "org"], ignoreOrder: true);
         Properties(schemas, "UpdateOperationBody").ShouldBe(["status", "progress", "message", "error", "result"], ignoreOrder: true);
         Properties(schemas, "CreateNotificationBody").ShouldBe(["user", "org", "title", "message", "level", "link", "data"], ignoreOrder: true);

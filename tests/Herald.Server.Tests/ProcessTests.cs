@@ -139,3 +139,62 @@ public sealed partial class ProcessTests
         }
     }
 }
+
+/// <summary>JSON console logs (one object per line, for log shippers), and no secret in them even at Trace.</summary>
+public sealed class JsonLogTests
+{
+    [Fact]
+    public async Task JsonConsoleLogs_AreOneObjectPerLine_AndCarryNoSecret()
+    {
+        const string adminKey = "admin-key-for-json-logs-0123456789";
+        var environment = new Dictionary<string, string>
+        {
+            ["Herald__Auth__JwtSecret"] = TestTokens.Secret,
+            ["Herald__Auth__ApiKeys__0__Name"] = "publisher",
+            ["Herald__Auth__ApiKeys__0__Key"] = TestServer.PublishKey,
+            ["Herald__Auth__ApiKeys__0__Scopes__0"] = "publish",
+            ["Herald__Auth__ApiKeys__1__Name"] = "admin",
+            ["Herald__Auth__ApiKeys__1__Key"] = adminKey,
+            ["Herald__Auth__ApiKeys__1__Scopes__0"] = "admin",
+            ["Logging__Console__FormatterName"] = "json",
+            ["Logging__LogLevel__Default"] = "Trace",
+        };
+        await using var server = ServerProcess.Start(["--urls", "http://127.0.0.1:0"], environment);
+        var baseUri = await server.WaitListeningAsync();
+        var token = TestTokens.Hs256("u_json", "acme");
+        await using (var client = await WsClient.ConnectUserAsync(baseUri, "u_json"))
+        {
+            await client.SubscribeAsync("org:acme");
+            using var http = new HttpClient { BaseAddress = baseUri, Timeout = TestServer.Timeout };
+            using var publish = new HttpRequestMessage(HttpMethod.Post, "/api/publish") { Content = System.Net.Http.Json.JsonContent.Create(new { channel = "org:acme", type = "x", data = new { } }) };
+            publish.Headers.Add("X-API-Key", TestServer.PublishKey);
+            (await http.SendAsync(publish)).EnsureSuccessStatusCode();
+            await client.ReceiveAsync();
+            using var stats = new HttpRequestMessage(HttpMethod.Get, "/api/stats");
+            stats.Headers.Add("X-API-Key", adminKey);
+            (await http.SendAsync(stats)).EnsureSuccessStatusCode();
+            // A refused token and a refused key are logged too.
+            (await client.RequestAsync("refresh", null, new { token = token[..^4] + "AAAA" })).Type().ShouldBe("error");
+            using var bad = new HttpRequestMessage(HttpMethod.Get, "/api/stats");
+            bad.Headers.Add("X-API-Key", adminKey + "x");
+            (await http.SendAsync(bad)).StatusCode.ShouldBe(System.Net.HttpStatusCode.Unauthorized);
+        }
+        server.Terminate();
+        (await server.WaitForExitAsync(TimeSpan.FromSeconds(20))).ShouldBe(0);
+
+        var lines = server.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Length.ShouldBeGreaterThan(10);
+        foreach (var line in lines)
+        {
+            var entry = JsonDocument.Parse(line).RootElement;
+            entry.GetProperty("LogLevel").GetString().ShouldNotBeNullOrEmpty(line);
+            entry.GetProperty("Category").GetString().ShouldNotBeNullOrEmpty(line);
+        }
+        lines.ShouldContain(l => l.Contains("Herald.", StringComparison.Ordinal) && l.Contains("\"LogLevel\":\"Trace\"", StringComparison.Ordinal));
+        foreach (var secret in new[] { TestTokens.Secret, TestServer.PublishKey, adminKey, token, token.Split('.')[2] })
+        {
+            server.Stdout.ShouldNotContain(secret);
+            server.Stderr.ShouldNotContain(secret);
+        }
+    }
+}

@@ -27,6 +27,33 @@ public sealed class RegressionTests
     }
 
     [Fact]
+    public async Task ClientPublishes_KeepTheirDataInHistory_AfterTheReceiveBufferIsReused()
+    {
+        // The data of a client publish was kept as a slice of the pooled receive buffer, which the
+        // next frames overwrote: history served someone else's bytes (or broken JSON).
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Herald:Namespaces:chat:AllowPublish"] = "true",
+            ["Herald:Namespaces:chat:Scope"] = "Org",
+            ["Herald:Namespaces:chat:HistorySize"] = "100",
+        });
+        await using var a = await server.ConnectUserAsync("u_1", "acme");
+        await using var b = await server.ConnectUserAsync("u_2", "acme");
+        for (var i = 0; i < 20; i++)
+        {
+            var client = i % 2 == 0 ? a : b;
+            var answer = await client.RequestAsync("publish", "chat:acme", new { @event = "chat.message", data = new { n = i, text = new string((char)('a' + i), 200) } });
+            answer.Type().ShouldBe("published", answer.GetRawText());
+            // Other frames through the same buffers.
+            (await client.RequestAsync("ping", null, new { padding = new string('z', 300) })).Type().ShouldBe("pong");
+        }
+        var history = await server.GetJsonAsync("/api/history?channel=chat:acme&limit=100");
+        var data = history.GetProperty("publications").EnumerateArray().Select(p => p.GetProperty("data")).ToList();
+        data.Select(d => d.GetProperty("n").GetInt32()).ShouldBe(Enumerable.Range(0, 20));
+        data.ShouldAllBe(d => d.Str("text") == new string((char)('a' + d.GetProperty("n").GetInt32()), 200));
+    }
+
+    [Fact]
     public async Task ClientPublishWithoutEvent_NamesTheEventField()
     {
         await using var server = await TestServer.StartAsync(new Dictionary<string, string?> { ["Herald:Namespaces:chat:AllowPublish"] = "true", ["Herald:Namespaces:chat:Scope"] = "Org" });

@@ -106,6 +106,7 @@ public sealed class RequestFieldTypeTests(RequestFieldTypeTests.Fixture fixture)
     private static readonly Field Tags = new("tags", "tags", "§", NotAnObject, NullIsAbsent, ["tag"]);
     private static readonly Field TagValue = new("tags.a", "tags", "{\"a\":§}", NotAString, Strict, ["tag"]);
     private static readonly Field Key = new("key", "key", "§", NotAString, Strict, ["key"]);
+    private static readonly Field IdempotencyKey = new("idempotencyKey", "idempotencyKey", "§", NotAString, Strict, ["idempotencyKey"]);
     private static readonly Field Token = new("token", "token", "§", NotAString, Strict, ["token"]);
     private static readonly Field DataToken = new("data.token", "data", "{\"token\":§}", NotAString, Strict, ["token"], ["token"]);
 
@@ -178,6 +179,7 @@ public sealed class RequestFieldTypeTests(RequestFieldTypeTests.Fixture fixture)
                 yield return Tags;
                 yield return TagValue;
                 yield return Key;
+                yield return IdempotencyKey;
                 break;
         }
     }

@@ -16,16 +16,7 @@ public sealed class RestartTests
         ["Herald__Storage__SqlitePath"] = database,
     };
 
-    private static async Task<WsClient> Connect(Uri baseUri)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + TestTokens.Hs256("u_1", "acme"));
-        using var cts = new CancellationTokenSource(TestServer.Timeout);
-        await socket.ConnectAsync(new Uri($"ws://{baseUri.Authority}/ws"), cts.Token);
-        var client = new WsClient(socket);
-        (await client.ReceiveAsync()).Type().ShouldBe("connected");
-        return client;
-    }
+    private static Task<WsClient> Connect(Uri baseUri) => WsClient.ConnectUserAsync(baseUri);
 
     private static async Task Publish(HttpClient http, string channel, string type, object data, string? key = null)
     {
@@ -34,6 +25,107 @@ public sealed class RestartTests
         using var response = await http.SendAsync(request);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task SigkillUnderPublishingLoad_LosesNothingAcknowledged_AndClientsRecoverFromTheirPositions()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"herald-kill-{Guid.NewGuid():N}.db");
+        const string channel = "build:acme/killed";
+        try
+        {
+            var acknowledged = new System.Collections.Concurrent.ConcurrentDictionary<long, string>();
+            StreamPositionSeen held;
+            var environment = Environment(database);
+            environment["Herald__Namespaces__build__HistorySize"] = "100000";
+            await using (var first = ServerProcess.Start(["--urls", "http://127.0.0.1:0"], environment))
+            {
+                var baseUri = await first.WaitListeningAsync();
+                using var http = new HttpClient { BaseAddress = baseUri, Timeout = TestServer.Timeout };
+                await using var client = await Connect(baseUri);
+                var epoch = (await client.SubscribeAsync(channel)).Str("epoch");
+                using var stop = new CancellationTokenSource();
+                // Four publishers as fast as the server answers; an answer that never comes (the kill) is not counted.
+                var publishers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+                {
+                    for (var i = 0; !stop.IsCancellationRequested; i++)
+                    {
+                        try
+                        {
+                            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/publish") { Content = System.Net.Http.Json.JsonContent.Create(new { channel, type = "line", data = new { w, i } }) };
+                            request.Headers.Add("X-API-Key", TestServer.PublishKey);
+                            using var response = await http.SendAsync(request, stop.Token);
+                            if (response.StatusCode == HttpStatusCode.OK)
+                            {
+                                var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop.Token)).RootElement;
+                                acknowledged[body.GetProperty("offset").GetInt64()] = body.Str("id");
+                            }
+                        }
+                        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+                        {
+                            return;
+                        }
+                    }
+                })).ToArray();
+                // The subscriber keeps the position of what it got live; it stops reading half-way.
+                var last = 0L;
+                while (last < 200)
+                {
+                    last = (await client.ReceiveAsync()).GetProperty("offset").GetInt64();
+                }
+                held = new StreamPositionSeen(last, epoch);
+                while (acknowledged.Count < 400)
+                {
+                    await Task.Delay(5);
+                }
+                await first.KillHardAsync();
+                await stop.CancelAsync();
+                await Task.WhenAll(publishers).WaitAsync(TestServer.Timeout);
+            }
+
+            await using var second = ServerProcess.Start(["--urls", "http://127.0.0.1:0"], environment);
+            var uri = await second.WaitListeningAsync();
+            await using var again = await Connect(uri);
+            var answer = await again.RequestAsync("subscribe", channel, new { since = new { offset = held.Offset, epoch = held.Epoch } });
+            answer.GetProperty("recovered").GetBoolean().ShouldBeTrue(answer.GetRawText());
+            answer.Str("epoch").ShouldBe(held.Epoch);
+            var top = answer.GetProperty("offset").GetInt64();
+            top.ShouldBeGreaterThanOrEqualTo(acknowledged.Keys.Max());
+            // Stored: every acknowledged publication, with gapless offsets.
+            using var http2 = new HttpClient { BaseAddress = uri, Timeout = TestServer.Timeout };
+            var stored = new Dictionary<long, string>();
+            for (var since = 0L; since < top;)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/history?channel={Uri.EscapeDataString(channel)}&since={since}&epoch={held.Epoch}&limit=1000");
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Hs256("u_1", "acme"));
+                using var response = await http2.SendAsync(request);
+                response.StatusCode.ShouldBe(HttpStatusCode.OK);
+                var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                foreach (var p in page.GetProperty("publications").EnumerateArray())
+                {
+                    stored[p.GetProperty("offset").GetInt64()] = p.Str("publicationId");
+                }
+                since = stored.Count == 0 ? top : stored.Keys.Max();
+                if (!page.GetProperty("hasMore").GetBoolean())
+                {
+                    break;
+                }
+            }
+            stored.Keys.Order().ShouldBe(Enumerable.Range((int)stored.Keys.Min(), stored.Count).Select(o => (long)o), "gapless offsets");
+            stored.Keys.Min().ShouldBe(1);
+            answer.GetProperty("publications").GetArrayLength().ShouldBe((int)(top - held.Offset), "recovery replays everything after the held position");
+            foreach (var (offset, id) in acknowledged)
+            {
+                stored.GetValueOrDefault(offset).ShouldBe(id, $"acknowledged publication at offset {offset}");
+            }
+            second.Stdout.ShouldContain("positions are kept");
+        }
+        finally
+        {
+            ServerProcess.DeleteDatabase(database);
+        }
+    }
+
+    private sealed record StreamPositionSeen(long Offset, string Epoch);
 
     [Fact]
     public async Task HistoryPositionsAndState_SurviveARestart()

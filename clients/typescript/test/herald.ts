@@ -83,6 +83,11 @@ export class HeraldServer {
     this.process = undefined;
   }
 
+  /** The server's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     this.output = "";
@@ -102,7 +107,7 @@ export class HeraldServer {
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
+    return text ? JSON.parse(text) : (undefined as R);
   }
 
   publish(channel: string, type: string, data: unknown, extra: { key?: string; tags?: Record<string, string> } = {}) {

@@ -13,6 +13,10 @@ internal static class PublishEndpoints
     /// <summary>At most this many channels in one broadcast.</summary>
     public const int MaxBroadcastChannels = 1000;
 
+    /// <summary>The <c>Idempotency-Key</c> header, the HTTP way to say what the body's <c>idempotencyKey</c> says.</summary>
+    private static string? IdempotencyHeader(HttpContext context) =>
+        context.Request.Headers.TryGetValue("Idempotency-Key", out var values) && values.Count == 1 ? values[0] : null;
+
     public static async Task<IResult> PublishAsync(HttpContext context, Node node, IOptions<HeraldOptions> options)
     {
         var (body, problem) = await JsonBody.ReadAsync(context, options.Value.Limits.MaxPublishBytes, HttpJson.Context.PublishBody).ConfigureAwait(false);
@@ -28,7 +32,7 @@ internal static class PublishEndpoints
             {
                 return HttpProblems.From(HeraldError.BadRequest("'channel' is required"));
             }
-            request = new PublishRequest(b.Channel, b.Type, body.Copy(b.Data), b.Tags, b.Key);
+            request = new PublishRequest(b.Channel, b.Type, body.Copy(b.Data), b.Tags, b.Key, b.IdempotencyKey ?? IdempotencyHeader(context));
         }
         var (publication, error) = await node.PublishAsync(request, context.RequestAborted).ConfigureAwait(false);
         return error is { } e
@@ -53,7 +57,7 @@ internal static class PublishEndpoints
             {
                 return HttpProblems.From(HeraldError.BadRequest($"'channels' may list at most {MaxBroadcastChannels} channels"));
             }
-            template = new PublishRequest(null, b.Type, body.Copy(b.Data), b.Tags, b.Key);
+            template = new PublishRequest(null, b.Type, body.Copy(b.Data), b.Tags, b.Key, b.IdempotencyKey ?? IdempotencyHeader(context));
         }
         var (publications, error) = await node.BroadcastAsync(channels, template, context.RequestAborted).ConfigureAwait(false);
         return error is { } e

@@ -128,7 +128,12 @@ internal sealed class SseTransport(Node node, OriginPolicy origins, ILogger<SseT
             }
             if (client.DisconnectCode is { } code && !aborted.IsCancellationRequested)
             {
-                output.Write(Event("disconnect", NativeCodec.Disconnect(code)));
+                if (client.ReconnectDelay is { } delay)
+                {
+                    // EventSource reconnects by itself: the retry field makes it wait the suggested delay.
+                    output.Write(System.Text.Encoding.ASCII.GetBytes($"retry: {(long)(delay * 1000)}\n"));
+                }
+                output.Write(Event("disconnect", NativeCodec.Disconnect(code, client.ReconnectDelay)));
                 client.OnWriteStarted();
                 await output.FlushAsync(aborted).ConfigureAwait(false);
                 client.OnWriteFinished();

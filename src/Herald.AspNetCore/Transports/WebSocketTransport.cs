@@ -49,7 +49,7 @@ internal sealed class WebSocketTransport(Node node, OriginPolicy origins, ILogge
                 // Credentials with the upgrade: the answer is the first frame, without an id.
                 await node.Requests.HandleAsync(client, new ConnectRequest(token) { ApiKey = apiKey }, new Reply(client, null)).ConfigureAwait(false);
             }
-            var writer = WebSocketPump.WriteAsync(socket, stream, client, code => [new OutboundFrame(NativeCodec.Disconnect(code))], logger);
+            var writer = WebSocketPump.WriteAsync(socket, stream, client, code => [new OutboundFrame(NativeCodec.Disconnect(code, client.ReconnectDelay))], logger);
             var reader = WebSocketPump.ReadAsync(socket, node.Options.Limits.MaxFrameBytes, (frame, type, oversized) => OnMessageAsync(client, frame, type, oversized),
                 logger, client.Id);
             await WebSocketPump.RunAsync(socket, client, reader, writer).ConfigureAwait(false);

@@ -31,7 +31,18 @@ public sealed class RequestHandler
         var answer = new Answer<TReply>(reply, _node, client);
         try
         {
+            using var activity = HeraldTracing.Source.StartActivity("herald.request", System.Diagnostics.ActivityKind.Server);
+            activity?.SetTag("herald.request.type", RequestNames.NativeName(request.Kind));
             await RunAsync(client, request, answer, target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException ex)
+        {
+            // Nothing was stored: the client is told so, and may try again.
+            _node.Logger.RequestFailed(ex, client.Id, RequestNames.NativeName(request.Kind));
+            if (!answer.Sent)
+            {
+                answer.Send(RequestResult.Failed(request.Kind, ex.Error));
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -238,7 +249,10 @@ public sealed class RequestHandler
             answer.Fail(RequestKind.Publish, new HeraldError(HeraldErrorCode.MessageTooLarge, $"'data' is larger than {max} bytes"));
             return;
         }
-        var (publication, error) = await client.PublishAsync(publish, cancellationToken).ConfigureAwait(false);
+        // 'data' is a slice of the transport's receive buffer, which goes back to its pool once the
+        // frame is handled; the publication outlives it in history, latest state and the
+        // idempotency window, so it gets bytes of its own: the one copy of a client publish.
+        var (publication, error) = await client.PublishAsync(publish with { Data = publish.Data.ToArray() }, cancellationToken).ConfigureAwait(false);
         answer.Complete(RequestKind.Publish, error, () => RequestResult.Publish(publication!));
     }
 

@@ -27,6 +27,9 @@ public sealed class RequestFields
 
     public string? Key { get; set; }
 
+    /// <summary>The <c>idempotencyKey</c> of a <c>publish</c>.</summary>
+    public string? IdempotencyKey { get; set; }
+
     public Dictionary<string, string>? Tags { get; set; }
 
     /// <summary>The <c>since</c> offset of a recovering <c>subscribe</c> or of <c>request_history</c>.</summary>
@@ -82,7 +85,7 @@ public sealed class RequestFields
                     error = HeraldError.BadRequest("'event' (the publication type) is required");
                     return null;
                 }
-                return new PublishRequest(Channel, PublicationType, Data, Tags, Key);
+                return new PublishRequest(Channel, PublicationType, Data, Tags, Key, IdempotencyKey);
             default:
                 error = new HeraldError(HeraldErrorCode.UnknownMessageType, $"unknown request '{kind}'");
                 return null;

@@ -33,6 +33,7 @@ public static class RequestReader
         Limit,
         Info,
         Data,
+        IdempotencyKey,
         /// <summary><c>apiKey</c>: a service's API key in <c>connect</c>.</summary>
         ApiKey,
     }
@@ -51,6 +52,7 @@ public static class RequestReader
         : reader.ValueTextEquals("event"u8) ? Field.Event
         : reader.ValueTextEquals("key"u8) ? Field.Key
         : reader.ValueTextEquals("tags"u8) ? Field.Tags
+        : reader.ValueTextEquals("idempotencyKey"u8) ? Field.IdempotencyKey
         : reader.ValueTextEquals("limit"u8) ? Field.Limit
         : reader.ValueTextEquals("info"u8) ? Field.Info
         : reader.ValueTextEquals("apiKey"u8) ? Field.ApiKey
@@ -87,6 +89,9 @@ public static class RequestReader
             case Field.Key:
                 fields.Key = ReadString(ref reader, "key", ref error);
                 return fields.Key is not null;
+            case Field.IdempotencyKey:
+                fields.IdempotencyKey = ReadString(ref reader, "idempotencyKey", ref error);
+                return fields.IdempotencyKey is not null;
             case Field.Filters:
                 fields.HasFilters = true;
                 return ReadFilters(ref reader, fields, ref error);

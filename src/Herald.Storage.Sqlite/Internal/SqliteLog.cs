@@ -12,4 +12,7 @@ internal static partial class SqliteLog
 
     [LoggerMessage(4001, LogLevel.Warning, "The previous run did not close {Path} cleanly: every channel got a new epoch, so clients refetch instead of trusting positions that may have been lost")]
     public static partial void UncleanShutdown(this ILogger logger, string path);
+
+    [LoggerMessage(4002, LogLevel.Warning, "The previous run did not close {Path} cleanly, but the system has not restarted since, so every commit it made is in the file: channel positions are kept and clients recover from them")]
+    public static partial void ProcessCrashRecovered(this ILogger logger, string path);
 }

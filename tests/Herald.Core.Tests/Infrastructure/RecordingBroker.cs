@@ -45,8 +45,23 @@ internal sealed class RecordingBroker : IBroker, IBrokerHandler
         await _inner.StartAsync(this, cancellationToken);
     }
 
-    public ValueTask<Publication> PublishAsync(Publication publication, HistoryOptions? stream, CancellationToken cancellationToken) =>
-        _inner.PublishAsync(publication, stream, cancellationToken);
+    /// <summary>Runs before each publish reaches the inner broker (a test can hold a publish there, or fail it).</summary>
+    public Func<Publication, ValueTask>? BeforePublish { get; set; }
+
+    /// <summary>Publishes that reached this broker.</summary>
+    public int Publishes => _publishes;
+
+    private int _publishes;
+
+    public async ValueTask<Publication> PublishAsync(Publication publication, HistoryOptions? stream, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _publishes);
+        if (BeforePublish is { } before)
+        {
+            await before(publication);
+        }
+        return await _inner.PublishAsync(publication, stream, cancellationToken);
+    }
 
     public async ValueTask SubscribeAsync(string channel, CancellationToken cancellationToken)
     {

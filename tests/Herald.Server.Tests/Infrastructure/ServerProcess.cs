@@ -118,7 +118,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"Now listening on: (http://[^\s""]+)")]
     private static partial Regex ListeningLine();
 
     public async ValueTask DisposeAsync()

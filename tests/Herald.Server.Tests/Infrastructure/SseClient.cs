@@ -30,6 +30,9 @@ public sealed class SseClient : IAsyncDisposable
     /// <summary>The id of the last event that had one, as EventSource remembers it.</summary>
     public string? LastEventId { get; private set; }
 
+    /// <summary>The last <c>retry:</c> field, in milliseconds, as EventSource would wait before reconnecting.</summary>
+    public long? Retry { get; private set; }
+
     public static async Task<(HttpStatusCode Status, SseClient? Client, string Body)> ConnectAsync(Uri baseUri, string query, string? lastEventId = null, string? bearer = null, string? apiKey = null)
     {
         var http = new HttpClient { BaseAddress = baseUri, Timeout = Timeout.InfiniteTimeSpan };
@@ -101,6 +104,10 @@ public sealed class SseClient : IAsyncDisposable
                 else if (line.StartsWith("event: ", StringComparison.Ordinal))
                 {
                     name = line[7..];
+                }
+                else if (line.StartsWith("retry: ", StringComparison.Ordinal))
+                {
+                    Retry = long.Parse(line[7..], System.Globalization.CultureInfo.InvariantCulture);
                 }
                 else if (line.StartsWith("id: ", StringComparison.Ordinal))
                 {

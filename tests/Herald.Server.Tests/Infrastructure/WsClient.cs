@@ -28,6 +28,20 @@ public sealed class WsClient : IAsyncDisposable
 
     public ClientWebSocket Socket => _socket;
 
+    /// <summary>Opens <c>/ws</c> of a server (a process, or any base address) as a user, and waits for <c>connected</c>.</summary>
+    public static async Task<WsClient> ConnectUserAsync(Uri baseUri, string user = "u_1", string org = "acme")
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + TestTokens.Hs256(user, org));
+        using (var cts = new CancellationTokenSource(TestServer.Timeout))
+        {
+            await socket.ConnectAsync(new Uri($"ws://{baseUri.Authority}/ws"), cts.Token);
+        }
+        var client = new WsClient(socket);
+        (await client.ReceiveAsync()).Type().ShouldBe("connected");
+        return client;
+    }
+
     /// <summary>Frames received, in order, excluding server pings unless <paramref name="includePings"/>.</summary>
     public async Task<JsonElement> ReceiveAsync(TimeSpan? timeout = null, bool includePings = false)
     {

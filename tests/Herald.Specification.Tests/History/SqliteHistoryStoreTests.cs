@@ -146,12 +146,16 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreSpecification
 
     // Unclean shutdown. VACUUM INTO, from another connection while the store runs, writes what a
     // crash would leave on disk: every commit so far, the record that the file is open included.
+    // Changing the image's boot id makes the crash one of the operating system (a reboot since).
+
+    private static Task RebootedAsync(string image) =>
+        TemporaryDirectory.ScalarAsync(image, "UPDATE herald_meta SET value = 'another-boot' WHERE key = 'boot';");
 
     [Fact]
-    public async Task Reopen_AfterAProcessCrash_GivesEveryStreamANewEpochAndKeepsCountingOffsets()
+    public async Task Reopen_AfterAProcessCrashInTheSameBoot_KeepsEveryEpoch()
     {
         var options = Options(size: 10, keepState: true);
-        await AppendAsync("a", options, key: "k");
+        var first = await AppendAsync("a", options, key: "k");
         var last = await AppendAsync("a", options, key: "k");
         var idle = await PositionAsync("idle");
         var crashImage = Path.Combine(_directory.FullName, "crash.db");
@@ -162,6 +166,49 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreSpecification
         await store.InitializeAsync(CancellationToken.None).Bounded();
 
         database.PreviousShutdownWasUnclean.ShouldBeTrue();
+        database.EpochsRenewed.ShouldBeFalse();
+        (await store.GetPositionAsync("a", CancellationToken.None).Bounded()).ShouldBe(new StreamPosition(2, last.Epoch!));
+        (await store.GetPositionAsync("idle", CancellationToken.None).Bounded()).ShouldBe(idle);
+        var page = await store.ReadAsync("a", new HistoryQuery(first.Offset, 10), CancellationToken.None).Bounded();
+        Offsets(page.Publications).ShouldBe([2]);
+        (await store.AppendAsync(NewPublication("a"), options, CancellationToken.None).Bounded()).ShouldSatisfyAllConditions(
+            p => p.Offset.ShouldBe(3),
+            p => p.Epoch.ShouldBe(last.Epoch));
+    }
+
+    [Fact]
+    public async Task Reopen_OfAFileWithoutABootRecord_AfterAnUncleanShutdown_RenewsEveryEpoch()
+    {
+        var last = await AppendAsync("a");
+        var crashImage = Path.Combine(_directory.FullName, "crash.db");
+        await TemporaryDirectory.ScalarAsync(DatabasePath, $"VACUUM INTO '{crashImage}';");
+        await TemporaryDirectory.ScalarAsync(crashImage, "DELETE FROM herald_meta WHERE key = 'boot';");
+
+        await using var database = new SqliteDatabase(crashImage);
+        await using var store = new SqliteHistoryStore(database, Time);
+        await store.InitializeAsync(CancellationToken.None).Bounded();
+
+        database.EpochsRenewed.ShouldBeTrue();
+        (await store.GetPositionAsync("a", CancellationToken.None).Bounded()).Epoch.ShouldNotBe(last.Epoch);
+    }
+
+    [Fact]
+    public async Task Reopen_AfterAnOperatingSystemCrash_GivesEveryStreamANewEpochAndKeepsCountingOffsets()
+    {
+        var options = Options(size: 10, keepState: true);
+        await AppendAsync("a", options, key: "k");
+        var last = await AppendAsync("a", options, key: "k");
+        var idle = await PositionAsync("idle");
+        var crashImage = Path.Combine(_directory.FullName, "crash.db");
+        await TemporaryDirectory.ScalarAsync(DatabasePath, $"VACUUM INTO '{crashImage}';");
+        await RebootedAsync(crashImage);
+
+        await using var database = new SqliteDatabase(crashImage);
+        await using var store = new SqliteHistoryStore(database, Time);
+        await store.InitializeAsync(CancellationToken.None).Bounded();
+
+        database.PreviousShutdownWasUnclean.ShouldBeTrue();
+        database.EpochsRenewed.ShouldBeTrue();
         var position = await store.GetPositionAsync("a", CancellationToken.None).Bounded();
         position.Offset.ShouldBe(2);
         position.Epoch.ShouldNotBe(last.Epoch);
@@ -188,6 +235,7 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreSpecification
         await TemporaryDirectory.ScalarAsync(DatabasePath, $"VACUUM INTO '{crashImage}';");
         // Committed and handed to subscribers, then lost with the power: not in the image.
         var lost = await AppendAsync("a");
+        await RebootedAsync(crashImage);
 
         await using var database = new SqliteDatabase(crashImage);
         await using var store = new SqliteHistoryStore(database, Time);
@@ -212,6 +260,7 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreSpecification
         await store.InitializeAsync(CancellationToken.None).Bounded();
 
         database.PreviousShutdownWasUnclean.ShouldBeFalse();
+        database.EpochsRenewed.ShouldBeFalse();
         (await store.GetPositionAsync("a", CancellationToken.None).Bounded()).ShouldBe(new StreamPosition(1, first.Epoch!));
         (await store.GetPositionAsync("idle", CancellationToken.None).Bounded()).ShouldBe(idle);
     }
@@ -232,8 +281,9 @@ public sealed class SqliteHistoryStoreTests : HistoryStoreSpecification
     {
         var first = await AppendAsync("a");
         await Store.DisposeAsync().Bounded();
-        // The record a process that died while running leaves behind.
+        // The record a process that died while running leaves behind, in a boot before this one.
         await TemporaryDirectory.ScalarAsync(DatabasePath, "INSERT INTO herald_meta (key, value) VALUES ('open', 'pid 1 on crashed');");
+        await RebootedAsync(DatabasePath);
 
         await RestartAsync();
         var renewed = await PositionAsync("a");

@@ -20,6 +20,9 @@ internal sealed record PublishBody : IRequestBody<PublishBody>
     /// <summary>Optional key: the channel's latest state keeps one publication per key.</summary>
     public string? Key { get; init; }
 
+    /// <summary>Optional: a retry with the same key within the idempotency window answers the first publication (the <c>Idempotency-Key</c> header does the same).</summary>
+    public string? IdempotencyKey { get; init; }
+
     public static string WrongType(string field, string? member) => PublishFields.WrongType(field, member);
 
     public HeraldError? Validate() => PublishFields.ValidateTags(Tags);
@@ -42,6 +45,9 @@ internal sealed record BroadcastBody : IRequestBody<BroadcastBody>
 
     /// <summary>Optional latest-state key.</summary>
     public string? Key { get; init; }
+
+    /// <summary>Optional: a retry with the same key within the idempotency window answers the first publications.</summary>
+    public string? IdempotencyKey { get; init; }
 
     public static string WrongType(string field, string? member) => PublishFields.WrongType(field, member);
 

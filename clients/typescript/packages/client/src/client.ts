@@ -27,6 +27,8 @@ export interface StateChange {
   code?: number;
   /** The transport, when connected. */
   transport?: TransportName;
+  /** When reconnecting: the ms until the next attempt (the backoff, or the delay the server asked for). */
+  delay?: number;
 }
 
 /** Something the offline queue gave up on. */
@@ -414,11 +416,12 @@ export class HeraldClient<M extends ChannelTypes = {}> extends Emitter<ClientEve
 
   // ---- connecting ----
 
-  private _setState(state: ConnectionState, reason: string, code?: number): void {
+  private _setState(state: ConnectionState, reason: string, code?: number, delay?: number): void {
     this.state = state;
     this.reason = reason;
     const change: StateChange = { state, reason };
     if (code !== undefined) change.code = code;
+    if (delay !== undefined) change.delay = delay;
     if (state === "connected") change.transport = this.transport!;
     this.emit("state", change);
     if (state === "connected") this.emit("connected", { ...change, data: this.session! });
@@ -573,7 +576,9 @@ export class HeraldClient<M extends ChannelTypes = {}> extends Emitter<ClientEve
       this._base = (this._base + 1) % this._bases.length;
       this._attempt = 0;
     }
-    this._retry(reason, code);
+    // The server's suggested delay spreads the reconnects of a restart; otherwise, the backoff.
+    const delay = info?.reconnectDelay;
+    this._retry(reason, code, typeof delay === "number" && delay >= 0 ? Math.min(delay * 1000, this._o.maxReconnectDelay) : undefined);
   }
 
   /** Forgets the connection: timers, in-flight requests (back to the queue when safe), subscription wire state. */
@@ -598,11 +603,12 @@ export class HeraldClient<M extends ChannelTypes = {}> extends Emitter<ClientEve
     for (const sub of this.subscriptions.values()) sub._lost(reason);
   }
 
-  private _retry(reason: string, code?: number): void {
+  private _retry(reason: string, code?: number, suggested?: number): void {
     if (this.state === "disconnected") return;
     if (this._attempt >= this._o.maxReconnectAttempts) return this._close("reconnect attempts exhausted", code);
-    if (this.state !== "connecting" || this.reason !== reason) this._setState("connecting", reason, code);
-    const delay = backoff(this._attempt++, this._o.minReconnectDelay, this._o.maxReconnectDelay);
+    const delay = suggested ?? backoff(this._attempt, this._o.minReconnectDelay, this._o.maxReconnectDelay);
+    this._attempt++;
+    if (this.state !== "connecting" || this.reason !== reason) this._setState("connecting", reason, code, delay);
     clearTimeout(this._reconnectTimer);
     this._reconnectTimer = setTimeout(() => this._open(), delay);
   }

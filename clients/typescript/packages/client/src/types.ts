@@ -41,6 +41,8 @@ export interface DisconnectInfo {
   code: number;
   reason: string;
   reconnect: boolean;
+  /** Seconds the server asks the client to wait before reconnecting (sent on shutdown, spread so that clients come back over time). */
+  reconnectDelay?: number;
 }
 
 /** One page of `request_history` / `GET /api/history`. */

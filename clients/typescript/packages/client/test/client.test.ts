@@ -51,7 +51,7 @@ describe("connect", () => {
     expect(c.lastError).toBeInstanceOf(HeraldError);
   });
 
-  it.skip("calls getToken on every connect, and stops on UnauthorizedError (still failing: under investigation)", async () => {
+  it("calls getToken on every connect, and stops on UnauthorizedError", async () => {
     let calls = 0;
     const c = client({
       token: undefined,
@@ -211,5 +211,28 @@ describe("subscriptions", () => {
     const result = await sub.publish("chat.message", { text: "hi" });
     expect(result.offset).toBe(1);
     await until(() => got.length === 1);
+  });
+});
+
+describe("typed publications", () => {
+  it("types data by the channel pattern map, and per call", async () => {
+    type Channels = {
+      [c: `service:${string}`]: { status: string };
+      [c: `metrics:${string}`]: { value: number };
+    };
+    const c = new HeraldClient<Channels>(server.url, { WebSocket: WebSocket as any, token: token("alice", "acme") });
+    clients.push(c);
+    c.connect();
+    const channel = `service:acme/${unique()}` as const;
+    const sub = c.subscribe(channel);
+    const got: string[] = [];
+    // Compile-time checks (the typecheck of the tests): data is { status: string } here.
+    sub.on("publication", (p) => got.push(p.data.status.toUpperCase()));
+    const perCall = c.subscribe<{ n: number }>(`task:acme/${unique()}`);
+    perCall.on("publication", (p) => void (p.data.n satisfies number));
+    await sub.ready();
+    await server.publish(channel, "service.status", { status: "up" });
+    await until(() => got.length === 1);
+    expect(got).toEqual(["UP"]);
   });
 });

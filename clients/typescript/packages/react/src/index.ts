@@ -1,0 +1,14 @@
+export { HeraldProvider, useHerald, useHeraldClient } from "./provider.js";
+export type { HeraldProviderProps, HeraldState } from "./provider.js";
+export { useChannel } from "./channel.js";
+export type { ChannelState, UseChannelOptions } from "./channel.js";
+export { useOperation, useOperations } from "./operations.js";
+export type { Operation, OperationState, OperationStatus, OperationsState, UseOperationsOptions } from "./operations.js";
+export { useLogStream } from "./logs.js";
+export type { LogStreamState, UseLogStreamOptions } from "./logs.js";
+export { useMetrics } from "./metrics.js";
+export type { MetricsState, UseMetricsOptions } from "./metrics.js";
+export { useNotifications } from "./notifications.js";
+export type { Notification, NotificationsState, UseNotificationsOptions } from "./notifications.js";
+export { usePresence } from "./presence.js";
+export type { PresenceState } from "./presence.js";
