@@ -10,7 +10,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "@herald/client": here("../clients/typescript/packages/client/src/index.ts"),
-      "@herald/react": here("../clients/typescript/packages/react/src/index.tsx"),
+      "@herald/react": here("../clients/typescript/packages/react/src/index.ts"),
     },
     // The workspace sources import react too: one copy, this project's.
     dedupe: ["react", "react-dom"],

@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { Api } from "./api";
-import { createClient, SessionContext, useChannel, useConnection, useSession, type Session } from "./live";
+import { HeraldProvider, useChannel, useHerald } from "@herald/react";
+import { createClient, SessionContext, useSession, type Session } from "./live";
 import { Link, useLocation } from "./router";
-import { claimsOf, clearCredential, loadCredential, remembered, saveCredential, type Credential } from "./session";
+import { claimsOf, clearCredential, loadCredential, remember, remembered, saveCredential, type Credential } from "./session";
 import { ToastProvider, useToast } from "./toasts";
 import { SignIn } from "./pages/signin";
 import { Overview } from "./pages/overview";
@@ -52,16 +53,31 @@ export function App() {
 function SignedIn({ credential, onSignOut }: { credential: Credential; onSignOut: () => void }) {
   const api = useMemo(() => new Api(credential), [credential]);
   const client = useMemo(() => createClient(credential), [credential]);
-  const [who, setWho] = useState<{ user?: string; org?: string }>(() => (credential.kind === "token" ? claimsOf(credential.value) : {}));
-  useEffect(() => {
-    const off = client.on("connected", (c) => setWho({ user: c.data.user, org: c.data.org }));
-    client.connect();
-    return () => {
-      off();
-      client.disconnect();
-    };
-  }, [client]);
-  const session: Session = { api, client, credential, user: who.user ?? (who as { sub?: string }).sub, org: who.org, signOut: onSignOut };
+  const claims = credential.kind === "token" ? claimsOf(credential.value) : {};
+  const [watched, setWatched] = useState(() => remembered("inbox"));
+  useEffect(() => () => client.disconnect(), [client]);
+  return (
+    <HeraldProvider client={client}>
+      <SessionFrom api={api} credential={credential} claims={claims} watched={watched} setWatched={setWatched} onSignOut={onSignOut} />
+    </HeraldProvider>
+  );
+}
+
+function SessionFrom(props: { api: Api; credential: Credential; claims: { sub?: string; org?: string }; watched: string; setWatched: (u: string) => void; onSignOut: () => void }) {
+  const herald = useHerald();
+  const session: Session = {
+    api: props.api,
+    client: herald.client,
+    credential: props.credential,
+    user: herald.user ?? props.claims.sub,
+    org: herald.org ?? props.claims.org,
+    watched: props.watched,
+    watch: (user) => {
+      remember("inbox", user);
+      props.setWatched(user);
+    },
+    signOut: props.onSignOut,
+  };
   return (
     <SessionContext.Provider value={session}>
       <Layout />
@@ -73,7 +89,7 @@ function SignedIn({ credential, onSignOut }: { credential: Credential; onSignOut
 function Layout() {
   const { path } = useLocation();
   const session = useSession();
-  const connection = useConnection(session.client);
+  const connection = useHerald();
   const page = PAGES.find((p) => p.path === path);
   useEffect(() => {
     document.title = `${page?.title ?? "Not found"} · Herald`;
@@ -129,12 +145,12 @@ function Layout() {
 function NotificationToasts() {
   const session = useSession();
   const toast = useToast();
-  const channel = inboxChannelOf(session, remembered("inbox"));
-  useChannel(channel, {
-    publication: (p) => {
+  useChannel(inboxChannelOf(session, session.watched) || undefined, {
+    maxItems: 1,
+    onPublication: (p) => {
       if (p.type !== "notification") return;
       const n = p.data as Notification;
-      toast(n.level === "error" ? "error" : n.level === "warning" ? "warning" : n.level === "success" ? "success" : "info", n.title, n.message);
+      toast(n.level, n.title, n.message);
     },
   });
   return null;

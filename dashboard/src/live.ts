@@ -1,7 +1,7 @@
-// The live connection: one @herald/client HeraldClient for the whole dashboard, and the small
-// hooks the pages use to follow channels through it.
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { HeraldClient, type ConnectionState, type Publication, type Subscription, type WebSocketConstructor } from "@herald/client";
+// The live connection: one @herald/client HeraldClient for the whole dashboard (shared by
+// @herald/react's HeraldProvider), the signed-in session, and polling of the HTTP API.
+import { createContext, useContext, useEffect, useRef, useState } from "react";
+import { HeraldClient, type WebSocketConstructor } from "@herald/client";
 import type { Api } from "./api";
 import type { Credential } from "./session";
 
@@ -25,10 +25,25 @@ function apiKeySocket(key: string): WebSocketConstructor {
   };
 }
 
+/** A fetch that sends the API key instead of the client's bearer token, for the client's HTTP calls (`client.request`, history over HTTP). */
+function apiKeyFetch(key: string): typeof fetch {
+  return (input, init = {}) => {
+    const headers = new Headers(init.headers);
+    headers.delete("Authorization");
+    headers.set("X-API-Key", key);
+    return fetch(input, { ...init, headers });
+  };
+}
+
 export function createClient(credential: Credential, url = location.origin): HeraldClient {
   if (credential.kind === "apiKey") {
-    // The client needs a token to send; the socket replaces it with the key.
-    return new HeraldClient(url, { getToken: () => "api-key", WebSocket: apiKeySocket(credential.value), transports: ["websocket"] });
+    // The client needs a token to send; the socket and the fetch put the key in its place.
+    return new HeraldClient(url, {
+      getToken: () => "api-key",
+      WebSocket: apiKeySocket(credential.value),
+      fetch: apiKeyFetch(credential.value),
+      transports: ["websocket"],
+    });
   }
   return new HeraldClient(url, { token: credential.value });
 }
@@ -37,9 +52,12 @@ export interface Session {
   api: Api;
   client: HeraldClient;
   credential: Credential;
-  /** The token's user and organisation; for an API key, what the server answered in `connected` once connected. */
+  /** The token's user and organisation; for an API key, its name and `*` once connected. */
   user: string | undefined;
   org: string | undefined;
+  /** The user whose inbox channel an API-key session watches (a token session watches its own). */
+  watched: string;
+  watch(user: string): void;
   signOut(): void;
 }
 
@@ -49,61 +67,6 @@ export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error("useSession outside a signed-in dashboard");
   return session;
-}
-
-/** The live connection's state and its last reason. */
-export function useConnection(client: HeraldClient): { state: ConnectionState; reason: string } {
-  const state = useSyncExternalStore(
-    (notify) => client.on("state", notify),
-    () => client.state + "\u0000" + client.reason,
-  );
-  const [s, reason] = state.split("\u0000");
-  return { state: s as ConnectionState, reason: reason ?? "" };
-}
-
-export type SubscriptionPhase = "subscribing" | "subscribed" | "failed";
-
-export interface ChannelHandlers {
-  publication?: (publication: Publication) => void;
-  state?: (publications: Publication[]) => void;
-}
-
-/**
- * Follows `channel` (nothing when it is empty) while the component is mounted. Handlers are read
- * through a ref, so a new callback never resubscribes. Answers the subscription's phase and the
- * server's refusal, if any.
- */
-export function useChannel(channel: string, handlers: ChannelHandlers): { phase: SubscriptionPhase; error: string | undefined; subscription: Subscription | undefined } {
-  const { client } = useSession();
-  const ref = useRef(handlers);
-  ref.current = handlers;
-  const [phase, setPhase] = useState<SubscriptionPhase>("subscribing");
-  const [error, setError] = useState<string | undefined>(undefined);
-  const [subscription, setSubscription] = useState<Subscription | undefined>(undefined);
-  useEffect(() => {
-    if (!channel) return;
-    setPhase("subscribing");
-    setError(undefined);
-    const sub = client.subscribe(channel);
-    setSubscription(sub);
-    if (sub.status === "subscribed") setPhase("subscribed");
-    const offs = [
-      sub.on("publication", (p) => ref.current.publication?.(p)),
-      sub.on("state", (s) => ref.current.state?.(s.publications)),
-      sub.on("subscribed", () => (setPhase("subscribed"), setError(undefined))),
-      sub.on("subscribing", () => setPhase("subscribing")),
-      sub.on("error", (e) => (setPhase("failed"), setError(`${e.message} (code ${e.code})`))),
-      sub.on("unsubscribed", (u) => {
-        if (u.code !== undefined) (setPhase("failed"), setError(`${u.reason} (code ${u.code})`));
-      }),
-    ];
-    return () => {
-      offs.forEach((off) => off());
-      sub.unsubscribe();
-      setSubscription(undefined);
-    };
-  }, [client, channel]);
-  return { phase, error, subscription };
 }
 
 /**
