@@ -15,9 +15,11 @@ export interface ChartProps {
   height?: number;
   /** A sparkline: no axes, no legend. */
   small?: boolean;
+  /** The palette index of the first series. */
+  color?: number;
 }
 
-export function Chart({ title, series, data, height = 180, small = false }: ChartProps) {
+export function Chart({ title, series, data, height = 180, small = false, color = 0 }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const layout = series.join("\u0000") + (small ? "s" : "");
@@ -32,7 +34,7 @@ export function Chart({ title, series, data, height = 180, small = false }: Char
       cursor: { show: !small },
       scales: { x: { time: true } },
       axes: small ? [{ show: false }, { show: false }] : [{ stroke: "#475569" }, { stroke: "#475569", size: 60 }],
-      series: [{}, ...series.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length]!, width: 2, points: { show: false } }))],
+      series: [{}, ...series.map((label, i) => ({ label, stroke: PALETTE[(color + i) % PALETTE.length]!, width: 2, points: { show: false } }))],
     };
     const chart = new uPlot(options, data as uPlot.AlignedData, element);
     plot.current = chart;
@@ -45,7 +47,7 @@ export function Chart({ title, series, data, height = 180, small = false }: Char
     };
     // The chart is rebuilt only when its series change; data goes through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layout, height]);
+  }, [layout, height, color]);
 
   useEffect(() => {
     plot.current?.setData(data as uPlot.AlignedData);

@@ -26,7 +26,7 @@ export function ChannelList({ selected, prefix = "", page = "/channels", label =
   const { api } = useSession();
   const [filter, setFilter] = useState("");
   const [name, setName] = useState(prefix);
-  const { data, error } = usePoll((signal) => (api.isApiKey ? api.channels(prefix || undefined, signal) : Promise.resolve(undefined)), 3000, [api, prefix]);
+  const { data, error } = usePoll((signal) => (api.isApiKey ? api.channels(prefix || undefined, signal) : Promise.resolve(undefined)), 3000, [api, prefix, selected]);
   const open = (e: FormEvent) => {
     e.preventDefault();
     const value = name.trim();

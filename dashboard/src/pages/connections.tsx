@@ -114,7 +114,10 @@ export function Connections() {
                   </td>
                   <td className="channels">{channels.length === 0 ? <span className="muted">none</span> : channels.join(", ")}</td>
                   <td className="actions">
-                    {confirming === row.user ? (
+                    <div>
+                    {row.user === me ? (
+                      <span className="muted">the key this dashboard uses</span>
+                    ) : confirming === row.user ? (
                       <>
                         <button type="button" className="danger" onClick={() => void disconnect(row.user)} autoFocus>
                           Yes, disconnect {row.user}
@@ -128,6 +131,7 @@ export function Connections() {
                         Disconnect…
                       </button>
                     )}
+                    </div>
                   </td>
                 </tr>
               );

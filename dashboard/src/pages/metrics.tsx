@@ -79,7 +79,15 @@ function MetricsView({ channel }: { channel: string }) {
                   </span>
                 )}
               </figcaption>
-              <Chart title={`${channel} ${panel.name}`} series={panel.fields} data={panel.data} height={200} />
+              {/* One chart per field: fields of one point often differ in scale (a ratio beside a size in MiB). */}
+              <div className="fields">
+                {panel.fields.map((field, i) => (
+                  <div key={field} data-field={field}>
+                    <div className="muted">{field}</div>
+                    <Chart title={`${channel} ${panel.name} ${field}`} series={[field]} data={[panel.data[0]!, panel.data[i + 1]!]} height={150} color={i} />
+                  </div>
+                ))}
+              </div>
             </figure>
           ))}
         </div>

@@ -123,6 +123,7 @@ function Item({ n, actions }: { n: Notification; actions?: React.ReactNode }) {
 function WatchedInbox() {
   const { client, watched, watch } = useSession();
   const [user, setUser] = useState(watched);
+  useEffect(() => setUser(watched), [watched]);
   const [past, setPast] = useState<Notification[]>([]);
   const [error, setError] = useState("");
   const channel = watched ? `user:${watched}` : undefined;

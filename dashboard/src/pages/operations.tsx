@@ -146,6 +146,7 @@ function Row({ op, onChange, cancel }: { op: Operation; onChange: () => void; ca
         <div className="muted">by {op.createdBy}</div>
       </td>
       <td className="actions">
+        <div>
         {ACTIVE.has(op.status) && (
           <button type="button" className="danger" disabled={busy || op.cancelRequested} onClick={() => void act("Cancel requested", cancel ?? (() => api.cancelOperation(op.id)))}>
             {op.cancelRequested ? "Cancelling…" : "Cancel"}
@@ -156,6 +157,7 @@ function Row({ op, onChange, cancel }: { op: Operation; onChange: () => void; ca
             Retry
           </button>
         )}
+        </div>
       </td>
     </tr>
   );

@@ -3,7 +3,7 @@
 // through its buttons and forms, and each test saves a screenshot for docs/dashboard.md.
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import WebSocket from "ws";
 import { API_KEY, HeraldServer, token, unique, until } from "../herald.js";
@@ -47,8 +47,12 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
+// Each test's tabs close after it, so that the next one sees only its own connections.
+afterEach(async () => {
+  for (const c of contexts.splice(0)) await within(c.close(), "closing a tab").catch(() => {});
+});
+
 afterAll(async () => {
-  for (const c of contexts) await within(c.close(), "closing a tab").catch(() => {});
   await within(browser?.close() ?? Promise.resolve(), "closing Chromium").catch(() => {});
   await server?.dispose();
 });
@@ -174,7 +178,7 @@ describe("the dashboard in Chromium", () => {
     const channel = `metrics:${unique("acme")}/node`;
     for (const cpu of [0.2, 0.35, 0.3]) await server.publish(channel, "sample", { cpu, rss: 180 + cpu * 10 }, { key: "node-a" });
     const page = await signedIn(`/charts?c=${encodeURIComponent(channel)}`);
-    const chart = page.locator("figure[data-series='node-a'] .chart");
+    const chart = page.locator("figure[data-series='node-a'] [data-field='cpu'] .chart");
     await until(async () => Number(await chart.getAttribute("data-points", { timeout: STEP })) === 3, STEP, "the three points of history");
     for (const cpu of [0.55, 0.7]) {
       await server.publish(channel, "sample", { cpu, rss: 190 }, { key: "node-a" });
