@@ -10,9 +10,19 @@ public sealed class ServeCommandTests
     {
         var url = $"http://127.0.0.1:{Ports.Free()}";
         await using var serve = HeraldProcess.Start(["serve", "--urls", url, "--Herald:Storage:Provider", "Memory", $"--Herald:Auth:JwtSecret={TestTokens.Secret}"]);
-        await serve.WaitForLineAsync(line => line.Contains("Now listening on: " + url, StringComparison.Ordinal));
-        // No API keys configured: the server's development credentials, from the server's own code.
-        var key = (await serve.WaitForLineAsync(line => line.Contains("API key (X-API-Key, scope admin) = ", StringComparison.Ordinal))).Split(" = ")[1].Trim();
+        // No API keys configured: the server's development credentials, from the server's own code,
+        // printed before or after the listening line.
+        const string keyLine = "API key (X-API-Key, scope admin) = ";
+        string? key = null;
+        await serve.WaitForLineAsync(line =>
+        {
+            if (line.Contains(keyLine, StringComparison.Ordinal))
+            {
+                key = line.Split(" = ")[1].Trim();
+            }
+            return line.Contains("Now listening on: " + url, StringComparison.Ordinal);
+        });
+        key ??= (await serve.WaitForLineAsync(line => line.Contains(keyLine, StringComparison.Ordinal))).Split(" = ")[1].Trim();
 
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TestServer.Timeout };
         (await http.GetAsync("/health")).StatusCode.ShouldBe(HttpStatusCode.OK);
