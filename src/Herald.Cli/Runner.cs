@@ -41,6 +41,11 @@ internal sealed class Runner(CliConsole console, GlobalOptions globals, Cancella
             Console.Fail(ex.Message);
             return ex.ExitCode;
         }
+        catch (Herald.Client.HeraldApiException ex)
+        {
+            Console.Fail(ex.Detail);
+            return ExitCodeOf(ex);
+        }
         catch (HttpRequestException ex) when (ex.StatusCode is null)
         {
             Console.Fail($"cannot reach the server: {ex.Message}");
@@ -57,6 +62,20 @@ internal sealed class Runner(CliConsole console, GlobalOptions globals, Cancella
             return ExitCodes.Unreachable;
         }
     }
+
+    /// <summary>The exit code of a refused call: credentials 4, not found 5, invalid or conflicting 6, the server's own failure 1.</summary>
+    public static int ExitCodeOf(Herald.Client.HeraldApiException ex) => (int)ex.Status switch
+    {
+        401 or 403 => ExitCodes.Unauthorized,
+        404 => ExitCodes.NotFound,
+        >= 500 => ExitCodes.Failed,
+        _ when ex.Code is Herald.Messages.HeraldErrorCode.Unauthorized or Herald.Messages.HeraldErrorCode.PermissionDenied or Herald.Messages.HeraldErrorCode.TokenExpired => ExitCodes.Unauthorized,
+        _ => ExitCodes.Rejected,
+    };
+
+    /// <summary>The HTTP API with the settings' address and credentials (both sent when both are set; the server checks the key).</summary>
+    public Herald.Client.HeraldApi Api(ConnectionSettings settings) =>
+        new(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, new Herald.Client.HeraldApiOptions { BaseAddress = settings.Url, ApiKey = settings.ApiKey, Token = settings.ApiKey is null ? settings.Token : null });
 
     private ConnectionSettings? _settings;
 

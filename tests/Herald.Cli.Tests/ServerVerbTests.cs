@@ -28,7 +28,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         return environment;
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Publish_DataArgument_IsPublished_AndReported()
     {
         await using var client = await _server.ConnectUserAsync("u_1", "acme");
@@ -45,7 +45,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         publication.Str("key").ShouldBe("ws_1");
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Publish_FromStandardInput_WithJson_PrintsTheServersAnswer()
     {
         var result = await HeraldProcess.RunAsync(["publish", "org:acme", "build.done", "--json"], As(TestServer.PublishKey), stdin: "{\"ok\":true}\n");
@@ -55,7 +55,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         result.Json.GetProperty("offset").GetInt64().ShouldBe(1);
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Publish_Lines_PublishesEveryLine()
     {
         var result = await HeraldProcess.RunAsync(["publish", "build:acme/b1", "log_entry", "--lines"], As(TestServer.PublishKey), stdin: "{\"line\":1}\n{\"line\":2}\n\n{\"line\":3}\n");
@@ -65,7 +65,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         history.GetProperty("publications").GetArrayLength().ShouldBe(3);
     }
 
-    [Theory(Skip = Pending.Client)]
+    [Theory]
     [InlineData(TestServer.OperationsKey, 4, "lacks the 'publish' scope")]
     [InlineData("not-a-key-0123456789", 4, "the API key is not valid")]
     public async Task Publish_RefusedCredentials_ExitWith4_WithTheServersMessage(string key, int code, string message)
@@ -76,7 +76,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         result.Stderr.ShouldContain(message);
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Publish_UnknownNamespace_ExitsWith6_WithTheServersMessage()
     {
         var result = await HeraldProcess.RunAsync(["publish", "nope:acme", "t", "{}"], As(TestServer.PublishKey));
@@ -85,7 +85,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         result.Stderr.ShouldContain("namespace 'nope' is not configured");
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task AnyVerb_AgainstNoServer_ExitsWith3()
     {
         var result = await HeraldProcess.RunAsync(["publish", "org:acme", "t", "{}", "--url", $"http://127.0.0.1:{Ports.Free()}", "--api-key", "k"]);
@@ -94,7 +94,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         result.Stderr.ShouldContain("cannot reach the server");
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task History_PrintsAPublicationPerLine_AndJson_AndPagesWithAll()
     {
         for (var i = 1; i <= 5; i++)
@@ -112,7 +112,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         all.JsonLines.Select(p => p.GetProperty("offset").GetInt64()).ShouldBe([1, 2, 3, 4, 5]);
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task History_AnotherOrganisationsChannel_ExitsWith4()
     {
         var result = await HeraldProcess.RunAsync(["history", "org:globex"], As(token: TestTokens.Hs256("u_1", "acme")));
@@ -121,7 +121,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         result.Stderr.ShouldContain("permission denied for channel 'org:globex'");
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Presence_ListsTheUsers_PlainAndJson()
     {
         await using var alice = await _server.ConnectUserAsync("alice", "acme");
@@ -136,7 +136,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         json.Json.GetProperty("users")[0].Str("user").ShouldBe("alice");
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Stats_WhenNotATerminal_PrintsOnce_AndJson()
     {
         await using var client = await _server.ConnectUserAsync("u_1", "acme");
@@ -152,7 +152,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         refused.Stderr.ShouldContain("lacks the 'admin' scope");
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Ops_ListWatchCancelRetry_OnTheDemoHandler()
     {
         var token = TestTokens.Hs256("u_1", "acme");
@@ -177,7 +177,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         missing.ExitCode.ShouldBe(5, missing.ToString());
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Notify_SendsToTheInbox_AndPrintsTheId()
     {
         var result = await HeraldProcess.RunAsync(["notify", "--user", "alice", "--title", "Backup done", "--message", "ws_12", "--level", "success", "--data", "{\"ws\":12}"], As(TestServer.PublishKey));
@@ -189,7 +189,7 @@ public sealed class ServerVerbTests : IAsyncLifetime
         inbox.GetProperty("items")[0].Str("title").ShouldBe("Backup done");
     }
 
-    [Fact(Skip = Pending.Client)]
+    [Fact]
     public async Task Profile_GivesTheServerAndTheKey()
     {
         var profile = Path.Combine(HeraldProcess.NewHome(), "local.json");

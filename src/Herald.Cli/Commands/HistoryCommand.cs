@@ -22,14 +22,35 @@ internal static class HistoryCommand
               herald history org:acme --limit 20
               herald history build:acme/http --since 0 --all --json
             """;
-        runner.SetAction(command, parse =>
+        runner.SetAction(command, async parse =>
         {
-            RequireReader(runner.Settings(parse), "history");
+            var settings = runner.Settings(parse);
+            RequireReader(settings, "history");
             if (parse.GetValue(limit) is < 1 or > 1000)
             {
                 throw CliException.Usage("--limit must be between 1 and 1000");
             }
-            return ClientPending.Fail("history", "HeraldApi");
+            var api = runner.Api(settings);
+            var asJson = parse.GetValue(json);
+            var name = parse.GetValue(channel)!;
+            if (parse.GetValue(all))
+            {
+                await foreach (var publication in api.ReadHistoryAsync(name, parse.GetValue(since) ?? 0, parse.GetValue(epoch), parse.GetValue(limit), runner.Stopping).ConfigureAwait(false))
+                {
+                    Output.PublicationViews.From(publication).Write(runner.Console, asJson);
+                }
+                return ExitCodes.Ok;
+            }
+            var page = await api.GetHistoryAsync(name, parse.GetValue(since), parse.GetValue(epoch), parse.GetValue(limit), runner.Stopping).ConfigureAwait(false);
+            foreach (var publication in page.Publications)
+            {
+                Output.PublicationViews.From(publication).Write(runner.Console, asJson);
+            }
+            if (page.HasMore && !asJson)
+            {
+                runner.Console.Notice("more follow: use --all, or --since the last offset");
+            }
+            return ExitCodes.Ok;
         });
         return command;
     }

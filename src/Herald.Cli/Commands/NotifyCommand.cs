@@ -25,18 +25,33 @@ internal static class NotifyCommand
               herald notify --user alice --title "Backup done" --message "ws_12 was backed up" --level success
               herald notify --org acme --title Maintenance --message "22:00 UTC" --level warning
             """;
-        runner.SetAction(command, parse =>
+        runner.SetAction(command, async parse =>
         {
             runner.Settings(parse).RequireApiKey("notify");
             if ((parse.GetValue(user) is null) == (parse.GetValue(org) is null))
             {
                 throw CliException.Usage("give exactly one of --user and --org");
             }
-            if (parse.GetValue(data) is { } json)
+            System.Text.Json.JsonElement? payload = null;
+            if (parse.GetValue(data) is { } text)
             {
-                _ = Inputs.CheckJson(json, "--data");
+                using var document = System.Text.Json.JsonDocument.Parse(Inputs.CheckJson(text, "--data"));
+                payload = document.RootElement.Clone();
             }
-            return ClientPending.Fail("notify", "HeraldApi");
+            var sent = await runner.Api(runner.Settings(parse)).SendNotificationAsync(new Herald.Client.NotificationRequest
+            {
+                User = parse.GetValue(user),
+                Org = parse.GetValue(org),
+                Title = parse.GetValue(title)!,
+                Message = parse.GetValue(message)!,
+                Level = parse.GetValue(level),
+                Link = parse.GetValue(link),
+                Data = payload,
+            }, runner.Stopping).ConfigureAwait(false);
+            runner.Console.WriteLine(parse.GetValue(json)
+                ? System.Text.Json.JsonSerializer.Serialize(sent, Herald.Client.HeraldJson.Options)
+                : sent.Id);
+            return ExitCodes.Ok;
         });
         return command;
     }

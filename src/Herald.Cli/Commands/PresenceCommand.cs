@@ -14,10 +14,30 @@ internal static class PresenceCommand
             Example:
               herald presence workspace:acme/ws_12
             """;
-        runner.SetAction(command, parse =>
+        runner.SetAction(command, async parse =>
         {
-            HistoryCommand.RequireReader(runner.Settings(parse), "presence");
-            return ClientPending.Fail("presence", "HeraldApi");
+            var settings = runner.Settings(parse);
+            HistoryCommand.RequireReader(settings, "presence");
+            var name = parse.GetValue(channel)!;
+            var users = await runner.Api(settings).GetPresenceAsync(name, runner.Stopping).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                var bytes = Herald.Messages.JsonBytes.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("channel", name);
+                    Herald.Messages.History.StreamJson.WriteUsers(w, users);
+                    w.WriteEndObject();
+                }, 256);
+                runner.Console.WriteLine(System.Text.Encoding.UTF8.GetString(bytes));
+                return ExitCodes.Ok;
+            }
+            foreach (var user in users)
+            {
+                var info = user.Info.Length == 0 ? "" : "  " + System.Text.Encoding.UTF8.GetString(user.Info.Span);
+                runner.Console.WriteLine($"{user.UserId}  {user.Connections} connection(s)  since {user.Since:u}{info}");
+            }
+            return ExitCodes.Ok;
         });
         return command;
     }

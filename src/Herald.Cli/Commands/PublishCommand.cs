@@ -26,21 +26,57 @@ internal static class PublishCommand
 
             Prints: published <channel> <type> offset <n> (epoch <e>) <id>
             """;
-        runner.SetAction(command, parse =>
+        runner.SetAction(command, async parse =>
         {
             var settings = runner.Settings(parse);
             settings.RequireApiKey("publish");
-            _ = Inputs.Pairs(parse.GetValue(tags), "--tag");
+            var tagValues = Inputs.Pairs(parse.GetValue(tags), "--tag");
+            var asJson = parse.GetValue(json);
+            var api = runner.Api(settings);
+            var target = parse.GetValue(channel)!;
+            var kind = parse.GetValue(type)!;
             if (!parse.GetValue(lines))
             {
-                _ = Inputs.ReadJson(parse.GetValue(data), runner.Console, "the data");
+                var text = Inputs.ReadJson(parse.GetValue(data), runner.Console, "the data");
+                Report(runner, asJson, await api.PublishAsync(target, kind, text, tagValues, parse.GetValue(key), cancellationToken: runner.Stopping).ConfigureAwait(false));
+                return ExitCodes.Ok;
             }
-            else if (parse.GetValue(data) is not null)
+            if (parse.GetValue(data) is not null)
             {
                 throw CliException.Usage("--lines reads the data from standard input: give no data argument");
             }
-            return ClientPending.Fail("publish", "HeraldApi");
+            var count = 0;
+            while (await runner.Console.In.ReadLineAsync(runner.Stopping).ConfigureAwait(false) is { } line)
+            {
+                if (line.Trim().Length == 0)
+                {
+                    continue;
+                }
+                var text = Inputs.CheckJson(line, $"line {count + 1}");
+                var result = await api.PublishAsync(target, kind, text, tagValues, parse.GetValue(key), cancellationToken: runner.Stopping).ConfigureAwait(false);
+                count++;
+                if (asJson)
+                {
+                    Report(runner, true, result);
+                }
+            }
+            if (!asJson)
+            {
+                runner.Console.WriteLine($"published {count} publications into {target}");
+            }
+            return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static void Report(Runner runner, bool json, Herald.Client.PublishResult result)
+    {
+        if (json)
+        {
+            runner.Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(result, Herald.Client.HeraldJson.Options));
+            return;
+        }
+        var position = result.Offset is { } offset ? $"offset {offset} (epoch {result.Epoch})" : "offset - (no stream)";
+        runner.Console.WriteLine($"published {result.Channel} {result.Type} {position} {result.Id}");
     }
 }

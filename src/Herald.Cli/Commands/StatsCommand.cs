@@ -16,11 +16,35 @@ internal static class StatsCommand
               herald stats
               herald stats --once --json | jq .totals.connections
             """;
-        runner.SetAction(command, parse =>
+        runner.SetAction(command, async parse =>
         {
-            runner.Settings(parse).RequireApiKey("stats");
-            _ = Durations.Parse(parse.GetValue(interval)!, "--interval");
-            return ClientPending.Fail("stats", "HeraldApi");
+            var settings = runner.Settings(parse);
+            settings.RequireApiKey("stats");
+            var every = Durations.Parse(parse.GetValue(interval)!, "--interval");
+            var api = runner.Api(settings);
+            var live = runner.Console.OutputIsTerminal && !parse.GetValue(once) && !parse.GetValue(json);
+            while (true)
+            {
+                var stats = await api.GetStatsAsync(runner.Stopping).ConfigureAwait(false);
+                if (parse.GetValue(json))
+                {
+                    runner.Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(stats, Herald.Client.HeraldJson.Options));
+                    return ExitCodes.Ok;
+                }
+                runner.Console.WriteLine($"node {stats.Node}  up {stats.UptimeSeconds:0}s");
+                runner.Console.WriteLine($"connections {stats.Connections}  users {stats.Users}  channels {stats.Channels}  subscriptions {stats.Subscriptions}");
+                runner.Console.WriteLine($"messagesIn {stats.MessagesIn}  messagesOut {stats.MessagesOut}  publications {stats.Publications}  dropped {stats.Dropped}  slowConsumers {stats.SlowConsumers}");
+                if (stats.Nodes.Count > 1)
+                {
+                    runner.Console.WriteLine($"cluster: {stats.Totals.Nodes} nodes, {stats.Totals.Connections} connections, {stats.Totals.Publications} publications");
+                }
+                if (!live)
+                {
+                    return ExitCodes.Ok;
+                }
+                await Task.Delay(every, runner.Stopping).ConfigureAwait(false);
+                runner.Console.WriteLine("");
+            }
         });
         return command;
     }

@@ -113,3 +113,11 @@ internal sealed record PublicationView(
         }
     }
 }
+
+/// <summary>Views of the client's publications.</summary>
+internal static class PublicationViews
+{
+    public static PublicationView From(Herald.Messages.Publication p) => new(
+        p.Channel, p.Type, Encoding.UTF8.GetString(p.Data.Span), p.Epoch is null ? null : p.Offset, p.Epoch,
+        p.Timestamp == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(p.Timestamp), p.Key, p.Tags, p.Id.Length == 0 ? null : p.Id);
+}
