@@ -38,6 +38,16 @@ status=0
 bash scripts/check-dashboard.sh || status=$?
 dotnet test Herald.slnx --configuration Release 2>&1 | tee "$log" || status=$?
 
+# The .NET client packs as a NuGet package.
+packdir=$(mktemp -d)
+if dotnet pack src/Herald.Client -c Release -o "$packdir" >/dev/null && ls "$packdir"/Herald.Client.*.nupkg >/dev/null 2>&1; then
+  echo "Herald.Client packed: $(basename "$packdir"/Herald.Client.*.nupkg)"
+else
+  echo "Herald.Client did not pack" >&2
+  status=1
+fi
+rm -rf "$packdir"
+
 # The TypeScript client's tests, against the server that dotnet test built in Release.
 tslog=$(mktemp)
 trap 'rm -f "$log" "$tslog"' EXIT
