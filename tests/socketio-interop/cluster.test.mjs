@@ -3,7 +3,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { signedToken, within } from "./helpers.mjs";
+import { signedToken, within, once, call } from "./helpers.mjs";
 
 const URL_A = process.env.HERALD_URL_A;
 const URL_B = process.env.HERALD_URL_B;
@@ -20,8 +20,6 @@ function connect(url, transports) {
   return socket;
 }
 
-const once = (socket, event) => within(new Promise((resolve) => socket.once(event, resolve)), event);
-const call = (socket, event, arg) => within(socket.emitWithAck(event, arg), `${event} ack`);
 
 async function publish(url, channel, i) {
   const response = await within(fetch(`${url}/api/publish`, {

@@ -2,7 +2,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { signedToken, within } from "./helpers.mjs";
+import { signedToken, within, once, call, publishWith } from "./helpers.mjs";
 
 const URL = process.env.HERALD_URL;
 const SECRET = process.env.HERALD_JWT_SECRET;
@@ -18,19 +18,8 @@ function connect(options = {}) {
   return socket;
 }
 
-const once = (socket, event) => within(new Promise((resolve) => socket.once(event, resolve)), event);
-const call = (socket, event, arg) => within(socket.emitWithAck(event, arg), `${event} ack`);
 
-async function publish(channel, type, data) {
-  const response = await within(fetch(`${URL}/api/publish`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-API-Key": API_KEY },
-    body: JSON.stringify({ channel, type, data }),
-  }), "publish");
-  const text = await response.text();
-  assert.equal(response.status, 200, text);
-  return JSON.parse(text);
-}
+const publish = (channel, type, data) => publishWith(URL, API_KEY, { channel, type, data });
 
 after(() => sockets.forEach((s) => s.disconnect()));
 

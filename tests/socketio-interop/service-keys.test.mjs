@@ -6,7 +6,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { within } from "./helpers.mjs";
+import { within, once, call, publishWith } from "./helpers.mjs";
 
 const URL = process.env.HERALD_URL;
 const PUBLISH_KEY = process.env.HERALD_API_KEY;
@@ -21,17 +21,8 @@ function connect(options) {
   return socket;
 }
 
-const once = (socket, event) => within(new Promise((resolve) => socket.once(event, resolve)), event);
-const call = (socket, event, arg) => within(socket.emitWithAck(event, arg), `${event} ack`);
 
-async function publish(channel, type, data) {
-  const response = await within(fetch(`${URL}/api/publish`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-API-Key": PUBLISH_KEY },
-    body: JSON.stringify({ channel, type, data }),
-  }), "publish");
-  assert.equal(response.status, 200, await response.text());
-}
+const publish = (channel, type, data) => publishWith(URL, PUBLISH_KEY, { channel, type, data });
 
 after(() => sockets.forEach((s) => s.disconnect()));
 
